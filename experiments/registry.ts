@@ -1,0 +1,34 @@
+// The catalogue: every experiment by its public id (shared/EXPERIMENTS.md).
+import { closest, distance } from 'fastest-levenshtein';
+import type { ExperimentDef } from '../harness/experiment/define.ts';
+import { UsageError } from '../harness/errors.ts';
+import testIdle from './test-idle.ts';
+
+export const catalogue: readonly ExperimentDef[] = [testIdle as unknown as ExperimentDef];
+
+export interface ExperimentRef {
+  def: ExperimentDef;
+  /** Named variant, or undefined for the experiment's default form. */
+  variant: string | undefined;
+}
+
+/** Resolve `id` or `id:variant`, suggesting close names when it does not exist. */
+export function lookup(ref: string): ExperimentRef {
+  const [id = '', variant, ...extra] = ref.split(':');
+  const def = catalogue.find((e) => e.id === id);
+  if (!def || extra.length > 0) {
+    throw new UsageError(`unknown experiment '${ref}'`, suggest(id, catalogue.map((e) => e.id)) + 'list them with: npm run exp -- --list');
+  }
+  if (variant !== undefined && !def.variants?.[variant]) {
+    const names = Object.keys(def.variants ?? {});
+    const known = names.length ? `its variants are: ${names.join(', ')}; ` : `${id} has no variants; `;
+    throw new UsageError(`${id} has no variant '${variant}'`, suggest(variant, names.map((n) => n)) + known + `see --describe ${id}`);
+  }
+  return { def, variant };
+}
+
+function suggest(name: string, names: readonly string[]): string {
+  if (names.length === 0 || name === '') return '';
+  const best = closest(name, [...names]);
+  return distance(name, best) <= Math.max(3, Math.floor(best.length / 3)) ? `did you mean '${best}'? ` : '';
+}

@@ -1,0 +1,53 @@
+// Judge a finished run folder: predict for the kernel it ran on, read what was
+// observed, compare. Used right after a run and by `tcplab analyse <folder>`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { lookup } from '../experiments/registry.ts';
+import type { ParamValues } from './experiment/params.ts';
+import { readRunFolder } from './observe/run-folder.ts';
+import { type RunResult, verdictOf } from './report/result.ts';
+import { type Expectation, judge } from './verdict/judge.ts';
+
+export async function analyseRunFolder(runDir: string): Promise<RunResult> {
+  const folder = await readRunFolder(runDir);
+  const { job, report, events } = folder;
+  const { def } = lookup(job.experiment);
+  const params = job.params as ParamValues<typeof def.params>;
+  const prediction = def.predict(params, job.context.kernel);
+  const judged = judge(prediction, def.anchor, def.expect(prediction, params), events);
+
+  // A capture that lost packets cannot show that a packet was absent.
+  const captureCheck: Expectation = {
+    ...{ name: 'tcpdump dropped no packets', expected_s: null, observed_s: null, tolerance_s: null },
+    expected: 0,
+    observed: report.capture.droppedByKernel,
+    ok: report.capture.droppedByKernel === 0,
+  };
+  const expectations = [...judged.expectations, captureCheck];
+  const scenarioFailed = report.scenarioError ?? (report.timedOut ? `the scenario did not finish within ${job.deadline_s} s` : undefined);
+
+  return {
+    experiment: job.experiment,
+    variant: job.context.variant,
+    fast: job.context.fast,
+    kernel: job.context.kernel,
+    backend: job.context.backend,
+    params: job.params,
+    sysctls: job.context.sysctls,
+    verdict: scenarioFailed ? 'fail' : verdictOf(expectations),
+    runDir: path.resolve(runDir),
+    expectations,
+    events,
+    anchor_s: judged.anchor_s,
+    prediction,
+    notes_saw: def.notesSaw,
+    capture: report.capture,
+    started_at: job.context.started_at,
+    ...(scenarioFailed ? { reason: scenarioFailed } : {}),
+  };
+}
+
+export function writeResult(result: RunResult): void {
+  fs.writeFileSync(path.join(result.runDir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
+}
+

@@ -1,0 +1,144 @@
+// The `tcplab` command. `npm run exp …` is `tcplab exp …`.
+// Exit codes (DESIGN.md): 0 every expectation held, 1 an expectation failed,
+// 2 could not run (bad input or a missing prerequisite), with what to do.
+import os from 'node:os';
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import pc from 'picocolors';
+import { analyseRunFolder, writeResult } from './analyse.ts';
+import { describeExperiment, listExperiments } from './report/catalogue-text.ts';
+import { UsageError } from './errors.ts';
+import { requireHostTools } from './preflight.ts';
+import { LiveStatus } from './report/progress.ts';
+import type { RunResult } from './report/result.ts';
+import { formatSummary } from './report/terminal.ts';
+import { PROJECT_DIR, RunnerError, runExperiment } from './run-experiment.ts';
+import { BACKEND_CHOICES, selectBackend } from './sandbox/select.ts';
+import { liveText } from './report/live-text.ts';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function exitCodeFor(results: readonly RunResult[]): number {
+  return results.every((r) => r.verdict !== 'fail') ? 0 : 1;
+}
+
+async function exp(ref: string | undefined, o: ExpOptions): Promise<number> {
+  if (o.list) {
+    process.stdout.write(listExperiments() + '\n');
+    return 0;
+  }
+  if (o.describe) {
+    process.stdout.write(describeExperiment(o.describe, os.release()) + '\n');
+    return 0;
+  }
+  if (!ref) throw new UsageError('which experiment?', 'name one, e.g. npm run exp test-idle, or list them with npm run exp -- --list');
+
+  const backend = await selectBackend(o.backend);
+  await requireHostTools();
+  const status = new LiveStatus(ref);
+  const result = await runExperiment({
+    ref,
+    sets: o.set,
+    fast: Boolean(o.fast),
+    backend,
+    outDir: o.out,
+    onStart: (info) => {
+      if (!o.json && !process.stderr.isTTY) {
+        process.stderr.write(`${ref}: ${info.backend} sandbox ${info.sandbox}, kernel ${info.kernel}, predicted end ${info.predictedEnd_s.toFixed(1)} s\n`);
+      }
+      status.start(info.predictedEnd_s);
+    },
+    onRunnerLine: (line) => {
+      const text = liveText(line);
+      if (text) status.event(text);
+    },
+  }).finally(() => status.stop());
+
+  if (o.json) {
+    process.stdout.write(JSON.stringify(result) + '\n');
+    process.stderr.write(formatSummary(result) + '\n');
+  } else {
+    process.stdout.write(formatSummary(result) + '\n');
+  }
+  return exitCodeFor([result]);
+}
+
+interface ExpOptions {
+  list?: boolean;
+  describe?: string;
+  fast?: boolean;
+  set: string[];
+  backend: string;
+  json?: boolean;
+  out: string;
+}
+
+async function analyse(dir: string, o: { json?: boolean }): Promise<number> {
+  const result = await analyseRunFolder(dir);
+  writeResult(result);
+  process.stdout.write((o.json ? JSON.stringify(result) : formatSummary(result)) + '\n');
+  return exitCodeFor([result]);
+}
+
+function program(): Command {
+  const p = new Command('tcplab')
+    .description('Real-socket experiments on Linux TCP timers, judged by a kernel timer model.')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (s, write) => write(pc.red(s)) });
+
+  p.command('exp')
+    .description('run an experiment from the catalogue (npm run exp <id>[:<variant>] -- [options])')
+    .argument('[experiment]', 'experiment id, optionally with :variant (e.g. test-idle:user-timeout-3s)')
+    .option('--list', 'list the experiments and their variants')
+    .option('--describe <id>', 'explain an experiment: setup, parameters, variants, what the notes saw, what the model predicts')
+    .option('--fast', 'the fast form: same behaviour with smaller timers (seconds instead of minutes)')
+    .option('--set <name=value>', 'override a parameter (repeatable), e.g. --set keepidle=1', collect, [])
+    .addOption(new Option('--backend <name>', 'where to run it').choices(BACKEND_CHOICES).default('auto'))
+    .option('--json', 'print exactly one JSON document (the result) on stdout')
+    .option('--out <dir>', 'parent folder of run folders', path.join(PROJECT_DIR, 'results'))
+    .action(async (ref: string | undefined, o: ExpOptions) => {
+      process.exitCode = await exp(ref, o);
+    });
+
+  p.command('analyse')
+    .alias('analyze')
+    .description('re-judge a run folder against the current model (results/<run>/<experiment>)')
+    .argument('<folder>', 'a run folder')
+    .option('--json', 'print the result as JSON')
+    .action(async (dir: string, o: { json?: boolean }) => {
+      process.exitCode = await analyse(dir, o);
+    });
+
+  return p;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await program().parseAsync(argv);
+  } catch (err) {
+    process.exitCode = report(err);
+  }
+}
+
+/** One line and a hint, never a stack trace (set TCPLAB_DEBUG=1 for one). */
+function report(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Commander already printed its message; help and version are not errors.
+    return err.exitCode === 0 ? 0 : 2;
+  }
+  if (process.env.TCPLAB_DEBUG) console.error(err);
+  if (err instanceof UsageError) {
+    process.stderr.write(`${pc.red('tcplab:')} ${err.message}\n${err.hint ? `  → ${err.hint}\n` : ''}`);
+    return 2;
+  }
+  if (err instanceof RunnerError) {
+    process.stderr.write(`${pc.red('tcplab:')} ${err.message}\n  → the run folder keeps what was recorded; TCPLAB_DEBUG=1 shows more\n`);
+    return 2;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`${pc.red('tcplab: could not run:')} ${message}\n  → TCPLAB_DEBUG=1 shows the stack trace\n`);
+  return 2;
+}
+
+await main(process.argv);

@@ -1,0 +1,40 @@
+// The shape of one experiment file: what the notes did (scenario), what the
+// model says should happen (predict), and how to check it (anchor + expect).
+// The same file is loaded on the host (to predict and judge) and inside the
+// sandbox (to run the scenario), so it stays free of mechanics.
+import type { Schedule } from '../model/schedule.ts';
+import type { ScenarioContext } from '../runner/scenario.ts';
+import type { ExpectationSpec } from '../verdict/judge.ts';
+import type { Matcher } from '../verdict/match.ts';
+import type { ParamSpecs, ParamValues } from './params.ts';
+
+export interface Variant<P extends ParamSpecs> {
+  summary: string;
+  set: Partial<ParamValues<P>>;
+  /** The variant's own fast form, when the experiment's would blur what it shows. */
+  fast?: Partial<ParamValues<P>>;
+}
+
+export interface ExperimentDef<P extends ParamSpecs = ParamSpecs> {
+  id: string;
+  title: string;
+  /** The setup, in the notes' words. */
+  setup: string;
+  /** What the notes saw on 4.19.121 — a record to compare with, never the expectation. */
+  notesSaw: string;
+  params: P;
+  variants?: Record<string, Variant<P>>;
+  /** Smaller settings that show the same behaviour in a few seconds (--fast). */
+  fast: Partial<ParamValues<P>>;
+  /** TCP sysctls to pin in the sandbox (per network namespace, never the host's). */
+  sysctls?: (p: ParamValues<P>) => Record<string, number>;
+  predict: (p: ParamValues<P>, kernel: string) => Schedule;
+  scenario: (ctx: ScenarioContext<ParamValues<P>>) => Promise<void>;
+  /** The observed event the model's times are measured from. */
+  anchor: Matcher;
+  expect: (schedule: Schedule, p: ParamValues<P>) => ExpectationSpec[];
+}
+
+export function defineExperiment<P extends ParamSpecs>(def: ExperimentDef<P>): ExperimentDef<P> {
+  return def;
+}

@@ -1,0 +1,47 @@
+// What the model predicts: a chain of timer firings measured from an anchor event.
+//
+// Each predicted event is a kernel timer that was armed when an earlier event
+// happened (`after`), with a delay (`delay_s`). The timer wheel rounds the expiry
+// up, so the event fires within [delay_s - early_s, delay_s + late_s] of the moment
+// the timer was armed (see timer-wheel.ts). `at_s` is the nominal time from the
+// anchor, the figure the notes quote ("probes at 5, 8, 11 s").
+
+export interface PredictedEvent {
+  /** Stable key used by experiments to match observations, e.g. 'probe-1', 'abort'. */
+  id: string;
+  /** What a person reads, e.g. "keepalive probe 2". */
+  label: string;
+  /** Nominal seconds since the anchor. */
+  at_s: number;
+  /** id of the event at which this timer was armed; null = the anchor. */
+  after: string | null;
+  /** The timer's delay as armed: at_s - at_s(after). */
+  delay_s: number;
+  /** How early it may fire: sub-jiffy phase of the arming moment (one jiffy). */
+  early_s: number;
+  /** How late it may fire: the timer-wheel granule for delay_s. */
+  late_s: number;
+  /** The kernel function (and version) whose logic produced this event. */
+  cite: string;
+}
+
+export interface Schedule {
+  /** What `at_s` is measured from, in words, e.g. "client receives the SYN-ACK". */
+  anchor: string;
+  events: PredictedEvent[];
+  /** The errno the application sees when the socket dies, if it dies. */
+  error?: string;
+  /** Kernel-version facts that shaped this schedule, in words. */
+  notes: string[];
+}
+
+export function eventById(schedule: Schedule, id: string): PredictedEvent {
+  const e = schedule.events.find((x) => x.id === id);
+  if (!e) throw new Error(`the model predicted no event '${id}'`);
+  return e;
+}
+
+/** The last predicted event: the end of the experiment as far as the model knows. */
+export function predictedEnd(schedule: Schedule): number {
+  return schedule.events.reduce((m, e) => Math.max(m, e.at_s + e.late_s), 0);
+}

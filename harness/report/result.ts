@@ -1,0 +1,80 @@
+// result.json: the JSON contract (DESIGN.md). Fields may be added, never renamed;
+// the zod schema below is what tests hold every run to.
+import { z } from 'zod';
+import type { TimelineEvent } from '../events.ts';
+import type { Schedule } from '../model/schedule.ts';
+import type { CaptureStats } from '../runner/observers/tcpdump.ts';
+import type { Expectation } from '../verdict/judge.ts';
+
+export type Verdict = 'pass' | 'fail' | 'skip';
+
+export interface RunResult {
+  experiment: string;
+  variant: string | null;
+  fast: boolean;
+  kernel: string;
+  backend: string;
+  params: Record<string, number>;
+  sysctls: Record<string, string>;
+  verdict: Verdict;
+  runDir: string;
+  expectations: Expectation[];
+  events: TimelineEvent[];
+  /** Scenario time of the anchor the model's times are measured from. */
+  anchor_s: number | null;
+  prediction: Schedule;
+  /** What the notes saw on 4.19.121, for comparison (a record, not the expectation). */
+  notes_saw: string;
+  capture: CaptureStats;
+  started_at: string;
+  /** Why the verdict is skip, or what went wrong in the scenario. */
+  reason?: string;
+}
+
+const num = z.number();
+const expectationSchema = z.object({
+  name: z.string(),
+  expected_s: num.nullable(),
+  observed_s: num.nullable(),
+  tolerance_s: num.nullable(),
+  ok: z.boolean(),
+  note: z.string().optional(),
+});
+
+const eventSchema = z.discriminatedUnion('kind', [
+  z.object({
+    t: num,
+    kind: z.literal('packet'),
+    dir: z.enum(['c2s', 's2c']),
+    flags: z.string(),
+    seq: num,
+    ack: num,
+    win: num,
+    len: num,
+    class: z.enum(['syn', 'syn-retrans', 'synack', 'synack-retrans', 'ack', 'data', 'data-retrans', 'keepalive-probe', 'window-probe', 'fin', 'rst']),
+  }),
+  z.object({ t: num, kind: z.literal('syscall'), side: z.enum(['client', 'server']), call: z.string(), result: z.union([z.string(), num]).optional(), error: z.string().optional() }),
+  z.object({ t: num, kind: z.literal('timer'), side: z.enum(['client', 'server']), state: z.string(), timer: z.string(), remaining_s: num, count: num }),
+  z.object({ t: num, kind: z.literal('firewall'), action: z.enum(['add', 'remove']), rule: z.string() }),
+  z.object({ t: num, kind: z.literal('mark'), name: z.string() }).loose(),
+  z.object({ t: num, kind: z.literal('tcp_info'), side: z.enum(['client', 'server']), info: z.record(z.string(), num) }),
+]);
+
+export const resultSchema = z
+  .object({
+    experiment: z.string(),
+    variant: z.string().nullable(),
+    kernel: z.string().min(1),
+    backend: z.enum(['netns', 'docker', 'vm']),
+    params: z.record(z.string(), num),
+    sysctls: z.record(z.string(), z.string()),
+    verdict: z.enum(['pass', 'fail', 'skip']),
+    runDir: z.string(),
+    expectations: z.array(expectationSchema),
+    events: z.array(eventSchema).refine((ev) => ev.every((e, i) => i === 0 || ev[i - 1]!.t <= e.t), 'events must be sorted by t'),
+  })
+  .loose();
+
+export function verdictOf(expectations: readonly Expectation[]): Verdict {
+  return expectations.every((e) => e.ok) ? 'pass' : 'fail';
+}

@@ -1,0 +1,40 @@
+// The summary a person reads at a glance after a run.
+import pc from 'picocolors';
+import type { Expectation } from '../verdict/judge.ts';
+import type { RunResult } from './result.ts';
+
+function ms(s: number): string {
+  const v = s * 1000;
+  return `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)} ms`;
+}
+
+function line(e: Expectation): string {
+  const mark = e.ok ? pc.green('✔') : pc.red('✘');
+  const name = e.name.padEnd(34);
+  if (e.expected !== undefined) {
+    return `  ${mark} ${name} expected ${String(e.expected).padStart(8)}    observed ${String(e.observed).padStart(8)}`;
+  }
+  const exp = e.expected_s === null ? '       –' : `${e.expected_s.toFixed(3).padStart(8)} s`;
+  const obs = e.observed_s === null ? pc.red('   never  ') : `${e.observed_s.toFixed(3).padStart(8)} s`;
+  const err = e.error_s === undefined ? '' : `  ${ms(e.error_s).padStart(10)}`;
+  const win = e.window_s && e.expected_s !== null ? pc.dim(`  (window ${ms(e.window_s[0] - e.expected_s)} … ${ms(e.window_s[1] - e.expected_s)})`) : '';
+  const note = e.note && !e.ok ? pc.red(`  ${e.note}`) : '';
+  return `  ${mark} ${name} expected ${exp}  observed ${obs}${err}${win}${note}`;
+}
+
+export function formatSummary(r: RunResult): string {
+  const passed = r.expectations.filter((e) => e.ok).length;
+  const badge = r.verdict === 'pass' ? pc.green(pc.bold('PASS')) : r.verdict === 'skip' ? pc.yellow('SKIP') : pc.red(pc.bold('FAIL'));
+  const name = r.experiment + (r.variant ? `:${r.variant}` : '') + (r.fast ? ' (fast)' : '');
+  const params = Object.entries(r.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  return [
+    `${pc.bold(name)}  ${badge} ${passed}/${r.expectations.length}   kernel ${r.kernel}, ${r.backend}`,
+    pc.dim(`  params: ${params}   times from: ${r.prediction.anchor}${r.anchor_s !== null ? ` (t=${r.anchor_s.toFixed(3)} s)` : ''}`),
+    ...r.expectations.map(line),
+    ...(r.reason ? [pc.red(`  ${r.reason}`)] : []),
+    pc.dim(`  the notes saw on 4.19: ${r.notes_saw}`),
+    pc.dim(`  run folder: ${r.runDir}  (capture.pcap opens with tcpdump -r / Wireshark)`),
+  ].join('\n');
+}

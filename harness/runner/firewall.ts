@@ -1,0 +1,81 @@
+// Firewall changes at scripted moments. Rules go into the INPUT chain of the
+// sandbox's own network namespace: a packet dropped at INPUT has already
+// crossed lo, so tcpdump still records it (a drop in OUTPUT would hide it).
+import fs from 'node:fs';
+import { execa } from 'execa';
+import type { EventLog } from './event-log.ts';
+
+export interface DropRule {
+  /** Packets whose source port is this (e.g. everything the server sends). */
+  fromPort?: number;
+  /** Packets whose destination port is this (e.g. everything sent to the server). */
+  toPort?: number;
+  /** Only packets with exactly these TCP flags set, e.g. 'ACK' (iptables --tcp-flags). */
+  onlyFlags?: string;
+}
+
+export class FirewallRule {
+  constructor(
+    private readonly firewall: Firewall,
+    readonly args: string[],
+  ) {}
+
+  remove(): Promise<void> {
+    return this.firewall.remove(this);
+  }
+}
+
+export class Firewall {
+  private readonly active = new Set<FirewallRule>();
+
+  constructor(private readonly log: EventLog) {
+    assertInsideSandbox();
+  }
+
+  /** Drop every TCP packet on loopback, both ways: the peer has vanished. */
+  dropAll(): Promise<FirewallRule> {
+    return this.drop({});
+  }
+
+  async drop(rule: DropRule): Promise<FirewallRule> {
+    const args = ['INPUT', '-i', 'lo', '-p', 'tcp'];
+    if (rule.fromPort !== undefined) args.push('--sport', String(rule.fromPort));
+    if (rule.toPort !== undefined) args.push('--dport', String(rule.toPort));
+    if (rule.onlyFlags !== undefined) args.push('--tcp-flags', 'ALL', rule.onlyFlags);
+    args.push('-j', 'DROP');
+    await iptables(['-A', ...args]);
+    const added = new FirewallRule(this, args);
+    this.active.add(added);
+    this.log.record({ kind: 'firewall', action: 'add', rule: args.join(' ') });
+    return added;
+  }
+
+  async remove(rule: FirewallRule): Promise<void> {
+    if (!this.active.delete(rule)) return;
+    await iptables(['-D', ...rule.args]);
+    this.log.record({ kind: 'firewall', action: 'remove', rule: rule.args.join(' ') });
+  }
+
+  /** Rules die with the sandbox anyway; removing them keeps teardown packets flowing. */
+  async removeAll(): Promise<void> {
+    for (const rule of [...this.active]) await this.remove(rule);
+  }
+}
+
+async function iptables(args: string[]): Promise<void> {
+  // -w: wait for the xtables lock instead of failing when another call holds it.
+  await execa('iptables', ['-w', ...args]);
+}
+
+/**
+ * Refuse to touch a firewall that is not the sandbox's. The sandbox sets
+ * TCPLAB_SANDBOX; the netns backend is additionally checked against the host's
+ * namespace (PID 1's), so a runner started by hand cannot edit the host's rules.
+ */
+function assertInsideSandbox(): void {
+  const backend = process.env.TCPLAB_SANDBOX;
+  if (!backend) throw new Error('refusing to change iptables outside a tcplab sandbox (TCPLAB_SANDBOX is not set)');
+  if (backend === 'netns' && fs.readlinkSync('/proc/self/ns/net') === fs.readlinkSync('/proc/1/ns/net')) {
+    throw new Error("refusing to change iptables: this process is in the host's network namespace");
+  }
+}

@@ -1,0 +1,34 @@
+// What the host hands the runner (job.json) and what the runner hands back
+// (runner.json), both in the run folder.
+import type { CaptureStats } from './observers/tcpdump.ts';
+
+export interface RunnerJob {
+  /** `id` (the variant is already folded into params). */
+  experiment: string;
+  params: Record<string, number>;
+  /** Predicted event times (s since scenario start): the ss sampler is dense near them. */
+  predicted_s: number[];
+  /** The scenario is abandoned after this long (the model's end plus a margin). */
+  deadline_s: number;
+  /** Not used by the runner: what `tcplab analyse` needs to re-judge the folder. */
+  context: RunContext;
+}
+
+export interface RunContext {
+  variant: string | null;
+  fast: boolean;
+  kernel: string;
+  backend: string;
+  sandbox: string;
+  sysctls: Record<string, string>;
+  started_at: string;
+}
+
+export interface RunnerReport {
+  /** Epoch seconds of the scenario start: pcap timestamps minus t0 give `t`. */
+  t0: number;
+  capture: CaptureStats;
+  node: string;
+  timedOut: boolean;
+  scenarioError?: string;
+}

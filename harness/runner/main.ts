@@ -1,0 +1,102 @@
+// The runner: the only tcplab code that runs inside the sandbox. It starts the
+// observers, runs one scenario, and writes raw artefacts to the run folder
+// (capture.pcap, ss.log, events.jsonl, runner.json). It judges nothing: the
+// host analyses the folder afterwards, so old runs can be re-judged.
+//
+// Usage (by the sandbox): node --import tsx harness/runner/main.ts <run folder>
+// The folder holds job.json, written by the host.
+import fs from 'node:fs';
+import path from 'node:path';
+import { lookup } from '../../experiments/registry.ts';
+import type { RunnerJob, RunnerReport } from './job.ts';
+import { ScenarioClock } from './clock.ts';
+import { EventLog } from './event-log.ts';
+import { Firewall } from './firewall.ts';
+import { SsSampler } from './observers/ss-sampler.ts';
+import { Tcpdump } from './observers/tcpdump.ts';
+import { scenarioContext, type SocketRegistry } from './scenario.ts';
+import { TcpInfoSampler } from './observers/tcp-info-sampler.ts';
+
+/** Packets still in flight when the scenario returns (e.g. the RST) get this long to be captured. */
+const CAPTURE_TAIL_S = 0.3;
+
+async function main(runDir: string): Promise<number> {
+  const job: RunnerJob = JSON.parse(fs.readFileSync(path.join(runDir, 'job.json'), 'utf8'));
+  const { def } = lookup(job.experiment);
+  const file = (name: string) => path.join(runDir, name);
+
+  let clock: ScenarioClock | undefined;
+  const now = () => clock?.now() ?? 0;
+  const log = new EventLog(file('events.jsonl'), now);
+  const sockets: SocketRegistry = new Map();
+  const firewall = new Firewall(log);
+
+  const tcpInfo = new TcpInfoSampler(sockets, log);
+  const ss = new SsSampler(file('ss.log'), now, job.predicted_s, (t, lines) => {
+    tcpInfo.sample();
+    // Echoed for the host's live status line only; ss.log is the record.
+    process.stdout.write(JSON.stringify({ kind: 'ss', t, lines }) + '\n');
+  });
+
+  const tcpdump = await Tcpdump.start(file('capture.pcap'));
+  let stopping = false;
+  const teardown = async (): Promise<RunnerReport['capture']> => {
+    stopping = true;
+    await ss.stop();
+    const capture = await tcpdump.stop();
+    await firewall.removeAll().catch(() => {});
+    for (const s of sockets.values()) s.destroy();
+    return capture;
+  };
+  // The host closes our stdin when it goes away (crash, Ctrl-C): never outlive it.
+  process.stdin.on('end', () => void teardown().finally(() => process.exit(130)));
+  process.stdin.resume();
+  process.on('SIGTERM', () => void teardown().finally(() => process.exit(143)));
+  process.on('SIGINT', () => void teardown().finally(() => process.exit(130)));
+
+  clock = new ScenarioClock();
+  ss.start();
+  let scenarioError: string | undefined;
+  let timedOut = false;
+  const deadline = new Promise<void>((resolve) =>
+    setTimeout(() => {
+      timedOut = true;
+      resolve();
+    }, job.deadline_s * 1000).unref(),
+  );
+  try {
+    await Promise.race([def.scenario(scenarioContext(job.params, { log, clock, sockets, firewall })), deadline]);
+  } catch (err) {
+    scenarioError = err instanceof Error ? err.message : String(err);
+    log.record({ kind: 'mark', name: 'scenario error', message: scenarioError });
+  }
+  if (timedOut) log.record({ kind: 'mark', name: 'deadline', deadline_s: job.deadline_s });
+  else log.record({ kind: 'mark', name: 'scenario end' });
+  await clock.sleep(CAPTURE_TAIL_S);
+  if (stopping) return 130;
+  const capture = await teardown();
+  log.close();
+
+  const report: RunnerReport = {
+    t0: clock.t0,
+    capture,
+    node: process.version,
+    timedOut,
+    ...(scenarioError ? { scenarioError } : {}),
+  };
+  fs.writeFileSync(file('runner.json'), JSON.stringify(report, null, 2) + '\n');
+  return 0;
+}
+
+const runDir = process.argv[2];
+if (!runDir) {
+  process.stderr.write('usage: runner <run folder with job.json>\n');
+  process.exit(2);
+}
+main(runDir).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`runner failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(3);
+  },
+);

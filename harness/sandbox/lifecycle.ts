@@ -1,0 +1,39 @@
+// Sandboxes are always destroyed: on success, on failure (finally), and on
+// Ctrl-C / SIGTERM / a timeout (the signal handler destroys every live one
+// before the process exits).
+import type { Backend, Sandbox, SandboxSpec } from './sandbox.ts';
+
+const live = new Set<Sandbox>();
+let handlersInstalled = false;
+
+function installSignalHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    process.on(signal, () => {
+      process.stderr.write(`\n${signal}: removing ${live.size} sandbox(es)…\n`);
+      void destroyAll().finally(() => process.exit(code));
+    });
+  }
+}
+
+export async function destroyAll(): Promise<void> {
+  await Promise.allSettled([...live].map((s) => s.destroy()));
+  live.clear();
+}
+
+export async function withSandbox<T>(backend: Backend, spec: SandboxSpec, use: (sandbox: Sandbox) => Promise<T>): Promise<T> {
+  installSignalHandlers();
+  const sandbox = await backend.create(spec);
+  live.add(sandbox);
+  try {
+    return await use(sandbox);
+  } finally {
+    live.delete(sandbox);
+    await sandbox.destroy();
+  }
+}

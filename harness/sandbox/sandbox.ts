@@ -1,0 +1,81 @@
+// One interface, several backends (netns now; docker and vm next). The
+// lifecycle is testcontainers-like: create → exec → destroy, and destroy always
+// happens (see lifecycle.ts).
+
+export type BackendName = 'netns' | 'docker' | 'vm';
+
+export interface SandboxSpec {
+  /** Human part of the name: the experiment id. */
+  label: string;
+  /** TCP sysctls to set in the sandbox's own namespace (never the host's). */
+  sysctls: Record<string, number>;
+  /** The project checkout, visible inside (read-only where the backend allows). */
+  projectDir: string;
+  /** The run folder, writable inside at the same path. */
+  runDir: string;
+}
+
+export interface ExecOptions {
+  /** Kill the command after this long. */
+  timeoutMs: number;
+  /** Called for each line the command prints on stdout. */
+  onLine?: (line: string) => void;
+  env?: Record<string, string>;
+}
+
+export interface ExecResult {
+  exitCode: number | undefined;
+  stderr: string;
+  timedOut: boolean;
+  /** Killed by a signal (e.g. SIGINT on Ctrl-C). */
+  signal?: string;
+}
+
+export interface Sandbox {
+  readonly backend: BackendName;
+  /** The namespace/container name, which starts with "tcplab". */
+  readonly name: string;
+  /** `uname -r` as seen inside. */
+  readonly kernel: string;
+  /** Every TCP sysctl the model cares about, read back inside after setup. */
+  readonly sysctls: Record<string, string>;
+  exec(command: readonly string[], options: ExecOptions): Promise<ExecResult>;
+  /** Idempotent; kills everything still running inside. */
+  destroy(): Promise<void>;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  /** null when usable here; otherwise why not and what to do. */
+  unavailable(): Promise<string | null>;
+  create(spec: SandboxSpec): Promise<Sandbox>;
+  /** Remove sandboxes that earlier runs left behind; returns their names. */
+  cleanupLeftovers(): Promise<string[]>;
+}
+
+/** Sysctls read back into result.json, whether or not the experiment pins them. */
+export const RECORDED_SYSCTLS = [
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+  'net.ipv4.tcp_retries1',
+  'net.ipv4.tcp_retries2',
+  'net.ipv4.tcp_syn_retries',
+  'net.ipv4.tcp_synack_retries',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_orphan_retries',
+  'net.ipv4.tcp_early_retrans',
+  'net.ipv4.tcp_syn_linear_timeouts',
+  'net.ipv4.tcp_rto_max_ms',
+  'net.ipv4.tcp_congestion_control',
+] as const;
+
+/**
+ * Only per-network-namespace TCP knobs may be set: anything else would change
+ * the host. tcp_mem is the one net.ipv4.tcp_* sysctl that is still global.
+ */
+export function assertNamespacedSysctl(name: string): void {
+  if (!/^net\.ipv4\.tcp_[a-z0-9_]+$/.test(name) || name === 'net.ipv4.tcp_mem') {
+    throw new Error(`refusing to set ${name}: only per-namespace net.ipv4.tcp_* sysctls are allowed`);
+  }
+}

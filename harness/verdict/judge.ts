@@ -1,0 +1,143 @@
+// Judging a run: each expectation compares one observation with the model.
+//
+// Timings are judged the way the kernel produces them: a timer is armed when an
+// earlier event happens, so an event is expected `delay_s` after the *observed*
+// moment of the event that armed it (packetdrill's relative times). Lateness then
+// does not pile up along a chain, and each window is the timer wheel's own.
+import type { TimelineEvent } from '../events.ts';
+import type { Schedule } from '../model/schedule.ts';
+import { describeMatcher, type Matcher, matchAll, matchOne } from './match.ts';
+import { type Lag, windowFor } from './tolerance.ts';
+
+export interface TimingSpec {
+  kind: 'timing';
+  name: string;
+  /** id of the predicted event (model/schedule.ts). */
+  predicted: string;
+  observe: Matcher;
+  /** Extra lateness when the observation is made in userspace, with its reason. */
+  lag?: Lag;
+}
+
+export interface CountSpec {
+  kind: 'count';
+  name: string;
+  expected: number;
+  observe: Matcher;
+}
+
+export type ExpectationSpec = TimingSpec | CountSpec;
+
+export const timing = (name: string, predicted: string, observe: Matcher, lag?: Lag): TimingSpec => ({ kind: 'timing', name, predicted, observe, lag });
+export const count = (name: string, expected: number, observe: Matcher): CountSpec => ({ kind: 'count', name, expected, observe });
+
+/** One judged expectation: the `expectations[]` entry of result.json. */
+export interface Expectation {
+  name: string;
+  expected_s: number | null;
+  observed_s: number | null;
+  /** The larger side of the window: how late (or early) the observation may be. */
+  tolerance_s: number | null;
+  ok: boolean;
+  note?: string;
+  /** [earliest, latest] accepted observation time. */
+  window_s?: [number, number];
+  /** The model's nominal time from the anchor (the figure the notes quote). */
+  nominal_s?: number;
+  /** observed_s - expected_s */
+  error_s?: number;
+  predicted?: string;
+  cite?: string;
+  expected?: number;
+  observed?: number;
+}
+
+export interface Judgement {
+  anchor_s: number | null;
+  expectations: Expectation[];
+}
+
+interface Estimate {
+  t: number;
+  early: number;
+  late: number;
+}
+
+const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+export function judge(schedule: Schedule, anchor: Matcher, specs: readonly ExpectationSpec[], events: readonly TimelineEvent[]): Judgement {
+  const anchorEvent = matchOne(anchor, events);
+  if (!anchorEvent) {
+    return {
+      anchor_s: null,
+      expectations: specs.map((s) => ({
+        name: s.name,
+        expected_s: null,
+        observed_s: null,
+        tolerance_s: null,
+        ok: false,
+        note: `the anchor (${schedule.anchor}: ${describeMatcher(anchor)}) was never observed`,
+      })),
+    };
+  }
+
+  // The kernel-side witness of each predicted event: its packet, when one is expected.
+  const witness = new Map<string, number>();
+  for (const s of specs) {
+    if (s.kind !== 'timing' || s.observe.kind !== 'packet' || witness.has(s.predicted)) continue;
+    const seen = matchOne(s.observe, events);
+    if (seen) witness.set(s.predicted, seen.t);
+  }
+
+  const estimates = new Map<string, Estimate>();
+  const estimate = (id: string | null): Estimate => {
+    if (id === null) return { t: anchorEvent.t, early: 0, late: 0 };
+    const seen = witness.get(id);
+    if (seen !== undefined) return { t: seen, early: 0, late: 0 };
+    const cached = estimates.get(id);
+    if (cached) return cached;
+    // Not observed: chain from its own expectation, carrying its window along.
+    const e = schedule.events.find((x) => x.id === id);
+    if (!e) throw new Error(`expectation refers to '${id}', which the model did not predict`);
+    const base = estimate(e.after);
+    const w = windowFor(e);
+    const est = { t: base.t + e.delay_s, early: base.early + w.early_s, late: base.late + w.late_s };
+    estimates.set(id, est);
+    return est;
+  };
+
+  const expectations = specs.map((s): Expectation => {
+    if (s.kind === 'count') {
+      const observed = matchAll(s.observe, events).length;
+      return { name: s.name, expected_s: null, observed_s: null, tolerance_s: null, ok: observed === s.expected, expected: s.expected, observed };
+    }
+    const e = schedule.events.find((x) => x.id === s.predicted);
+    if (!e) throw new Error(`expectation '${s.name}' refers to '${s.predicted}', which the model did not predict`);
+    const base = estimate(e.after);
+    const w = windowFor(e, s.lag);
+    const expected = base.t + e.delay_s;
+    const lo = expected - base.early - w.early_s;
+    const hi = expected + base.late + w.late_s;
+    const seen = matchOne(s.observe, events);
+    const common = {
+      name: s.name,
+      expected_s: r6(expected),
+      tolerance_s: r6(Math.max(hi - expected, expected - lo)),
+      window_s: [r6(lo), r6(hi)] as [number, number],
+      nominal_s: r6(anchorEvent.t + e.at_s),
+      predicted: e.id,
+      cite: e.cite,
+    };
+    if (!seen) return { ...common, observed_s: null, ok: false, note: `not observed: no ${describeMatcher(s.observe)}` };
+    const ok = seen.t >= lo && seen.t <= hi;
+    const error = seen.t - expected;
+    const note = ok ? undefined : error > 0 ? `${fmt(error)} late` : `${fmt(-error)} early`;
+    return { ...common, observed_s: r6(seen.t), error_s: r6(error), ok, ...(note ? { note } : {}) };
+  });
+
+  return { anchor_s: r6(anchorEvent.t), expectations };
+}
+
+function fmt(s: number): string {
+  return s < 1 ? `${(s * 1000).toFixed(1)} ms` : `${s.toFixed(3)} s`;
+}

@@ -1,0 +1,37 @@
+// Tolerances, packetdrill-style: the larger of an absolute floor and a share of
+// the interval — except that the share is not a flat 12.5 %: it is the timer
+// wheel's granule for that interval (model/timer-wheel.ts), which is what the
+// 12.5 % approximates. Every figure here says where it comes from.
+import type { PredictedEvent } from '../model/schedule.ts';
+
+/**
+ * packetdrill's default --tolerance_usecs (4 ms), which is also one jiffy at
+ * HZ=250: below this, pcap timestamps and jiffy-based timers cannot be told apart.
+ */
+export const ABSOLUTE_FLOOR_S = 0.004;
+
+export interface Lag {
+  s: number;
+  why: string;
+}
+
+/**
+ * An error the kernel reports is seen by Node only when epoll wakes the event
+ * loop and libuv calls read(); the runner then stamps it with its own clock.
+ * Measured on this project's 2-core machines: under 5 ms when idle; 25 ms
+ * allows for the ss sampler or a parallel run holding the CPU at that moment.
+ */
+export const APP_WAKEUP: Lag = { s: 0.025, why: 'epoll wakeup + libuv read + runner timestamp (userspace sees the error after the kernel acts)' };
+
+export interface Window {
+  early_s: number;
+  late_s: number;
+}
+
+/** How far before/after its expected time an observation of `e` may fall. */
+export function windowFor(e: Pick<PredictedEvent, 'early_s' | 'late_s'>, lag?: Lag): Window {
+  return {
+    early_s: Math.max(ABSOLUTE_FLOOR_S, e.early_s),
+    late_s: Math.max(ABSOLUTE_FLOOR_S, e.late_s) + (lag?.s ?? 0),
+  };
+}
