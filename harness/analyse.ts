@@ -32,6 +32,7 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
     fast: job.context.fast,
     kernel: job.context.kernel,
     backend: job.context.backend,
+    sandbox: job.context.sandbox,
     params: job.params,
     sysctls: job.context.sysctls,
     verdict: scenarioFailed ? 'fail' : verdictOf(expectations),

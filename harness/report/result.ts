@@ -14,6 +14,8 @@ export interface RunResult {
   fast: boolean;
   kernel: string;
   backend: string;
+  /** The namespace/container the run used (gone by the time you read this). */
+  sandbox: string;
   params: Record<string, number>;
   sysctls: Record<string, string>;
   verdict: Verdict;

@@ -69,13 +69,17 @@ async function iptables(args: string[]): Promise<void> {
 
 /**
  * Refuse to touch a firewall that is not the sandbox's. The sandbox sets
- * TCPLAB_SANDBOX; the netns backend is additionally checked against the host's
- * namespace (PID 1's), so a runner started by hand cannot edit the host's rules.
+ * TCPLAB_SANDBOX; the netns backend passes "netns:<name>", and the runner checks
+ * it really is inside that namespace (same nsfs inode as /run/netns/<name>), so
+ * a runner started by hand cannot edit the host's rules.
  */
 function assertInsideSandbox(): void {
-  const backend = process.env.TCPLAB_SANDBOX;
-  if (!backend) throw new Error('refusing to change iptables outside a tcplab sandbox (TCPLAB_SANDBOX is not set)');
-  if (backend === 'netns' && fs.readlinkSync('/proc/self/ns/net') === fs.readlinkSync('/proc/1/ns/net')) {
-    throw new Error("refusing to change iptables: this process is in the host's network namespace");
+  const sandbox = process.env.TCPLAB_SANDBOX;
+  if (!sandbox) throw new Error('refusing to change iptables outside a tcplab sandbox (TCPLAB_SANDBOX is not set)');
+  const [backend, name] = sandbox.split(':');
+  if (backend === 'netns') {
+    const own = fs.statSync('/proc/self/ns/net').ino;
+    const expected = name ? fs.statSync(`/run/netns/${name}`, { throwIfNoEntry: false })?.ino : undefined;
+    if (own !== expected) throw new Error(`refusing to change iptables: this process is not inside network namespace '${name}'`);
   }
 }

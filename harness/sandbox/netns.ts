@@ -39,7 +39,7 @@ class NetnsSandbox implements Sandbox {
     return runLines('ip', ['netns', 'exec', this.name, ...command], {
       ...options,
       cwd: this.spec.projectDir,
-      env: { ...options.env, TCPLAB_SANDBOX: 'netns' },
+      env: { ...options.env, TCPLAB_SANDBOX: `netns:${this.name}` },
     });
   }
 

@@ -1,0 +1,73 @@
+// The judge's own logic on hand-made timelines (no kernel behaviour is claimed
+// here: the catalogue test judges real runs).
+import { describe, expect, it } from 'vitest';
+import type { TimelineEvent } from '../events.ts';
+import type { Schedule } from '../model/schedule.ts';
+import { count, judge, timing } from './judge.ts';
+import { packet, syscall } from './match.ts';
+import { ABSOLUTE_FLOOR_S, APP_WAKEUP } from './tolerance.ts';
+
+const schedule: Schedule = {
+  anchor: 'synack',
+  error: 'ETIMEDOUT',
+  notes: [],
+  events: [
+    { id: 'probe-1', label: 'probe 1', at_s: 1, after: null, delay_s: 1, early_s: 0.004, late_s: 0.032, cite: 'x' },
+    { id: 'abort', label: 'abort', at_s: 2, after: 'probe-1', delay_s: 1, early_s: 0.004, late_s: 0.032, cite: 'x' },
+  ],
+};
+
+const pkt = (t: number, cls: 'synack' | 'keepalive-probe' | 'rst', dir: 'c2s' | 's2c' = 'c2s'): TimelineEvent => ({
+  t, kind: 'packet', dir, flags: '.', seq: 0, ack: 1, win: 64, len: 0, class: cls,
+});
+
+const specs = [
+  timing('probe 1', 'probe-1', packet({ dir: 'c2s', class: 'keepalive-probe' })),
+  timing('RST', 'abort', packet({ dir: 'c2s', class: 'rst' })),
+  timing('ETIMEDOUT', 'abort', syscall({ side: 'client', error: 'ETIMEDOUT' }), APP_WAKEUP),
+  count('probes', 1, packet({ dir: 'c2s', class: 'keepalive-probe' })),
+];
+
+describe('judge', () => {
+  it('expects each event delay_s after the observed event that armed its timer', () => {
+    const events = [pkt(0.01, 'synack', 's2c'), pkt(1.04, 'keepalive-probe'), pkt(2.05, 'rst')];
+    const [probe, rst] = judge(schedule, packet({ class: 'synack' }), specs, events).expectations;
+    expect(probe).toMatchObject({ expected_s: 1.01, observed_s: 1.04, ok: true, nominal_s: 1.01 });
+    // Chained from the observed probe (1.04), not from the nominal 1.01.
+    expect(rst).toMatchObject({ expected_s: 2.04, observed_s: 2.05, ok: true, nominal_s: 2.01 });
+  });
+
+  it('fails an event later than its timer-wheel granule, and says by how much', () => {
+    const events = [pkt(0, 'synack', 's2c'), pkt(1.04, 'keepalive-probe')];
+    const [probe] = judge(schedule, packet({ class: 'synack' }), specs, events).expectations;
+    expect(probe!.ok).toBe(false);
+    expect(probe!.note).toBe('40.0 ms late');
+  });
+
+  it('fails an event earlier than one jiffy', () => {
+    const events = [pkt(0, 'synack', 's2c'), pkt(1 - ABSOLUTE_FLOOR_S - 0.001, 'keepalive-probe')];
+    expect(judge(schedule, packet({ class: 'synack' }), specs, events).expectations[0]!.ok).toBe(false);
+  });
+
+  it('gives userspace observations the wakeup lag on top', () => {
+    const events = [pkt(0, 'synack', 's2c'), pkt(1, 'keepalive-probe'), pkt(2, 'rst'), { t: 2 + 0.032 + 0.02, kind: 'syscall', side: 'client', call: 'read', error: 'ETIMEDOUT' } as TimelineEvent];
+    const e = judge(schedule, packet({ class: 'synack' }), specs, events).expectations[2]!;
+    expect(e.ok).toBe(true);
+    expect(e.tolerance_s).toBeCloseTo(0.032 + APP_WAKEUP.s, 6);
+  });
+
+  it('chains from the expectation when the arming event was not observed, widening the window', () => {
+    const events = [pkt(0, 'synack', 's2c'), pkt(2.05, 'rst')];
+    const [probe, rst, , n] = judge(schedule, packet({ class: 'synack' }), specs, events).expectations;
+    expect(probe).toMatchObject({ observed_s: null, ok: false });
+    expect(rst).toMatchObject({ expected_s: 2, ok: true });
+    expect(rst!.window_s![1]).toBeCloseTo(2.064, 6);
+    expect(n).toMatchObject({ expected: 1, observed: 0, ok: false });
+  });
+
+  it('fails everything, saying why, when the anchor never happened', () => {
+    const j = judge(schedule, packet({ class: 'synack' }), specs, [pkt(1, 'keepalive-probe')]);
+    expect(j.anchor_s).toBeNull();
+    expect(j.expectations.every((e) => !e.ok && /anchor/.test(e.note ?? ''))).toBe(true);
+  });
+});
