@@ -23,6 +23,15 @@ export interface PredictedEvent {
   late_s: number;
   /** The kernel function (and version) whose logic produced this event. */
   cite: string;
+  /**
+   * Optional. When the kernel decides at this event by comparing an elapsed time
+   * with a bound (tcp_retries2, TCP_USER_TIMEOUT, syn retries), and the timer-wheel
+   * lateness accumulated along the chain could push an EARLIER firing of the same
+   * timer past that bound, this is the nominal time (from the anchor) of the
+   * earliest firing at which the event may happen instead. The event then falls
+   * in [earliest_at_s - early_s, at_s + late_s].
+   */
+  earliest_at_s?: number;
 }
 
 export interface Schedule {

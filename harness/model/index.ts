@@ -1,0 +1,26 @@
+// The kernel timer model: pure, version-aware predictions of TCP timer events.
+// See DESIGN.md "The timer model". Every function cites the kernel function it mirrors.
+
+export type { PredictedEvent, Schedule } from './schedule.ts';
+export { eventById, predictedEnd } from './schedule.ts';
+export type { KernelVersion } from './kernel-version.ts';
+export { atLeast, compareVersions, formatVersion, inSeries, parseKernelVersion } from './kernel-version.ts';
+export type { FactKey, KernelChange, KernelFacts, VersionRange } from './kernel-facts.ts';
+export {
+  DEFAULT_HZ,
+  DEFAULT_SYSCTLS,
+  KERNEL_CHANGES,
+  TCP_RTO_MAX_S,
+  TCP_RTO_MIN_S,
+  TCP_TIMEOUT_INIT_S,
+  changesFor,
+  factsFor,
+} from './kernel-facts.ts';
+export type { FireWindow } from './timer-wheel.ts';
+export { fireWindow, granuleJiffies, maxChainLateness_s, secondsToJiffies, wheelLevel } from './timer-wheel.ts';
+export type { KeepaliveParams } from './keepalive.ts';
+export { keepaliveSchedule } from './keepalive.ts';
+export type { RtoParams } from './rto.ts';
+export { rtoSchedule, tcpModelTimeout } from './rto.ts';
+export type { SynRecvParams, SynSentParams } from './syn.ts';
+export { synRecvSchedule, synSentSchedule } from './syn.ts';

@@ -1,0 +1,174 @@
+// Constants and version differences of the Linux TCP timers, as explicit data.
+//
+// Experiments never compare kernel versions themselves: they call factsFor()
+// (or a schedule function that does) and state expectations from the answer.
+// Sources: /work/shared/KERNEL-NOTES.md, checked against the kernel source where
+// noted on each entry (`read`).
+
+import { atLeast, compareVersions, inSeries, parseKernelVersion, type KernelVersion } from './kernel-version.ts';
+
+/** include/net/tcp.h: TCP_RTO_MIN = HZ/5. */
+export const TCP_RTO_MIN_S = 0.2;
+/** include/net/tcp.h: TCP_RTO_MAX = 120*HZ (settable per socket/netns since 6.15). */
+export const TCP_RTO_MAX_S = 120;
+/** include/net/tcp.h: TCP_TIMEOUT_INIT = 1*HZ, the first SYN and SYN-ACK RTO (RFC 6298). */
+export const TCP_TIMEOUT_INIT_S = 1;
+/** CONFIG_HZ of Debian kernels and the usual host. */
+export const DEFAULT_HZ = 250;
+/** Defaults of the sysctls the model reads (include/net/tcp.h, TCP_*_RETRIES). */
+export const DEFAULT_SYSCTLS = {
+  tcp_syn_retries: 6,
+  tcp_synack_retries: 5,
+  tcp_retries2: 15,
+  /** net/ipv4/tcp_ipv4.c tcp_sk_init(), 6.5+: sysctl_tcp_syn_linear_timeouts = 4. */
+  tcp_syn_linear_timeouts: 4,
+} as const;
+
+/** A range of kernel versions a change applies to: mainline `since`, plus stable backports. */
+export interface VersionRange {
+  /** First mainline release that has it, e.g. '5.4'. */
+  since: string;
+  /** Stable series that got it earlier by backport: { '4.19': '4.19.77' }. */
+  backports?: Record<string, string>;
+  /** First version that no longer has it (for regressions), per series or mainline. */
+  until?: { mainline?: string; series?: Record<string, string | null> };
+}
+
+export interface KernelChange {
+  /** Key used by factsFor(). */
+  key: FactKey;
+  change: string;
+  commit: string;
+  range: VersionRange;
+  /** What an experiment sees. */
+  effect: string;
+  /** Where this entry was checked, or why it is not. */
+  read: string;
+}
+
+export type FactKey =
+  | 'nonCascadingWheel'
+  | 'rtoClampedToUserTimeout'
+  | 'synSentHonoursUserTimeout'
+  | 'synSentRtoBaseRegression'
+  | 'zeroWindowUserTimeout'
+  | 'zeroWindowProbeClamp'
+  | 'synLinearTimeouts'
+  | 'rtoMaxSettable';
+
+export const KERNEL_CHANGES: readonly KernelChange[] = [
+  {
+    key: 'nonCascadingWheel',
+    change: 'Timer wheel without cascading: expiry rounded up to the level granule',
+    commit: '500462a9de65 (timers: Switch to a non-cascading wheel)',
+    range: { since: '4.8' },
+    effect: 'Each TCP timer fires up to one granule (1, 8, 64, 512 … jiffies) late, never early.',
+    read: 'kernel/time/timer.c calc_index()/calc_wheel_index(), v6.x.',
+  },
+  {
+    key: 'rtoClampedToUserTimeout',
+    change: 'RTO clamped to the remaining user timeout (tcp_clamp_rto_to_user_timeout)',
+    commit: 'b701a99e431d',
+    range: { since: '4.19' },
+    effect: 'Data retransmission aborts at the user timeout, not at the next backoff.',
+    read:
+      'net/ipv4/tcp_timer.c has tcp_clamp_rto_to_user_timeout() in a 5.1-5.3 era torvalds/linux snapshot ' +
+      '(01a523b0) and in a late 4.19 stable tree; the exact first release (4.19) is still from the notes (unverified).',
+  },
+  {
+    key: 'synSentHonoursUserTimeout',
+    change: 'SYN-SENT takes TCP_USER_TIMEOUT into account',
+    commit: 'a41e8a88b06e',
+    range: { since: '5.4', backports: { '4.19': '4.19.77' } },
+    effect: 'connect() with a 5 s user timeout fails at 5 s instead of a burst of SYNs at 5.0 s.',
+    read:
+      'tcp_write_timeout(): absent in the 5.1-5.3 snapshot (SYN states only count retransmits), present ' +
+      '(`if (!expired) expired = retransmits_timed_out(sk, retry_until, icsk_user_timeout)`) in 6.1 and 6.5+.',
+  },
+  {
+    key: 'synSentRtoBaseRegression',
+    change: 'retransmits_timed_out() used TCP_RTO_MIN as rto_base in SYN states',
+    commit: 'a41e8a88b06e (bug), fixed by 3256a2d6ab1f',
+    range: {
+      since: '5.4',
+      backports: { '4.19': '4.19.77' },
+      // Assumed: the fix landed before v5.4 final (both commits are from the 5.4 cycle,
+      // Sep/Oct 2019; not checked against the v5.4 tag). The notes say 4.19 stable got
+      // it only in late 2021 without a patch level, so 4.19 is treated as affected
+      // from .77 on; a late 4.19 stable tree read here does have the fix.
+      until: { mainline: '5.4', series: { '4.19': null } },
+    },
+    effect:
+      'SYN-SENT gives up once (2^(syn_retries+1)-1)*0.2 s have passed: after 4 retries, about 31 s, instead of 6.',
+    read:
+      'Fixed form read in 6.1 and a late 4.19 stable tree: `if (SYN_SENT|SYN_RECV) rto_base = tcp_timeout_init(sk)`. ' +
+      'The 4.19 patch level of the fix is unknown (notes: late 2021).',
+  },
+  {
+    key: 'zeroWindowUserTimeout',
+    change: 'TCP_USER_TIMEOUT honoured under a zero window',
+    commit: '9d9b1ee0b2d1',
+    range: { since: '5.11', backports: { '5.10': '5.10.0', '5.4': '5.4.0' } },
+    effect: 'Before it (regression since 5.1) the user timeout never fired while probes were answered with win 0.',
+    read: 'From the notes; the stable patch levels are not given there (treated as the whole series).',
+  },
+  {
+    key: 'zeroWindowProbeClamp',
+    change: 'Zero-window probe timer clamped to the user timeout (tcp_clamp_probe0_to_user_timeout)',
+    commit: '344db93ae3ee',
+    range: { since: '5.11', backports: { '5.10': '5.10.13' } },
+    effect: 'The abort comes at about the user timeout instead of at the next probe (60 s became 107.5 s before).',
+    read: 'tcp_clamp_probe0_to_user_timeout() present in 6.1 and 6.5+ tcp_timer.c.',
+  },
+  {
+    key: 'synLinearTimeouts',
+    change: 'First SYN RTOs linear: sysctl tcp_syn_linear_timeouts (default 4)',
+    commit: 'ccce324dabfe',
+    range: { since: '6.5' },
+    effect: 'SYNs at 0,1,2,3,4,5,7,11,19,35,67 s; connect fails at 131 s instead of 127 s.',
+    read:
+      'tcp_write_timeout()/tcp_retransmit_timer(), 6.5+ tcp_timer.c: max_retransmits = syn_retries + ' +
+      'linear_timeouts in SYN_SENT; rto doubles only once icsk_backoff > linear_timeouts.',
+  },
+  {
+    key: 'rtoMaxSettable',
+    change: 'Maximum RTO settable: TCP_RTO_MAX_MS / tcp_rto_max_ms',
+    commit: '54a378f43425, 1280c26228bd',
+    range: { since: '6.15' },
+    effect: 'With a smaller RTO_MAX the 924.6 s figure changes.',
+    read: 'From the notes.',
+  },
+];
+
+function inRange(v: KernelVersion, r: VersionRange): boolean {
+  let has = atLeast(v, r.since);
+  for (const [series, first] of Object.entries(r.backports ?? {})) {
+    if (inSeries(v, series) && atLeast(v, first)) has = true;
+  }
+  if (!has) return false;
+  const u = r.until;
+  if (!u) return true;
+  for (const [series, fixed] of Object.entries(u.series ?? {})) {
+    if (inSeries(v, series)) return fixed === null || compareVersions(v, fixed) < 0;
+  }
+  return u.mainline === undefined || compareVersions(v, u.mainline) < 0;
+}
+
+export type KernelFacts = Record<FactKey, boolean> & {
+  /** The parsed version the facts are for. */
+  version: KernelVersion;
+};
+
+/** Every version-dependent fact the model uses, for one kernel (`uname -r`). */
+export function factsFor(kernel: string | KernelVersion): KernelFacts {
+  const v = typeof kernel === 'string' ? parseKernelVersion(kernel) : kernel;
+  const facts = { version: v } as KernelFacts;
+  for (const c of KERNEL_CHANGES) facts[c.key] = inRange(v, c.range);
+  return facts;
+}
+
+/** The table entries that hold for this kernel, for a report's "why" column. */
+export function changesFor(kernel: string | KernelVersion): KernelChange[] {
+  const f = factsFor(kernel);
+  return KERNEL_CHANGES.filter((c) => f[c.key]);
+}
