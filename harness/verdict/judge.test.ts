@@ -49,10 +49,20 @@ describe('judge', () => {
     expect(judge(schedule, packet({ class: 'synack' }), specs, events).expectations[0]!.ok).toBe(false);
   });
 
-  it('gives userspace observations the wakeup lag on top', () => {
-    const events = [pkt(0, 'synack', 's2c'), pkt(1, 'keepalive-probe'), pkt(2, 'rst'), { t: 2 + 0.032 + 0.02, kind: 'syscall', side: 'client', call: 'read', error: 'ETIMEDOUT' } as TimelineEvent];
-    const e = judge(schedule, packet({ class: 'synack' }), specs, events).expectations[2]!;
-    expect(e.ok).toBe(true);
+  it('judges a userspace observation against the packet of the same kernel moment, plus the wakeup lag', () => {
+    const errno = (t: number) => ({ t, kind: 'syscall', side: 'client', call: 'read', error: 'ETIMEDOUT' }) as TimelineEvent;
+    const base = [pkt(0, 'synack', 's2c'), pkt(1, 'keepalive-probe'), pkt(2.01, 'rst')];
+    const on = judge(schedule, packet({ class: 'synack' }), specs, [...base, errno(2.02)]).expectations[2]!;
+    expect(on).toMatchObject({ expected_s: 2.01, ok: true });
+    expect(on.tolerance_s).toBeCloseTo(ABSOLUTE_FLOOR_S + APP_WAKEUP.s, 6);
+    const late = judge(schedule, packet({ class: 'synack' }), specs, [...base, errno(2.01 + ABSOLUTE_FLOOR_S + APP_WAKEUP.s + 0.001)]).expectations[2]!;
+    expect(late.ok).toBe(false);
+  });
+
+  it('without the packet, the userspace observation is judged on the timer chain', () => {
+    const errno = { t: 2.03, kind: 'syscall', side: 'client', call: 'read', error: 'ETIMEDOUT' } as TimelineEvent;
+    const e = judge(schedule, packet({ class: 'synack' }), specs, [pkt(0, 'synack', 's2c'), pkt(1, 'keepalive-probe'), errno]).expectations[2]!;
+    expect(e).toMatchObject({ expected_s: 2, ok: true });
     expect(e.tolerance_s).toBeCloseTo(0.032 + APP_WAKEUP.s, 6);
   });
 

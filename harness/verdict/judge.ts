@@ -113,12 +113,15 @@ export function judge(schedule: Schedule, anchor: Matcher, specs: readonly Expec
     }
     const e = schedule.events.find((x) => x.id === s.predicted);
     if (!e) throw new Error(`expectation '${s.name}' refers to '${s.predicted}', which the model did not predict`);
-    const base = estimate(e.after);
-    const w = windowFor(e, s.lag);
-    const expected = base.t + e.delay_s;
+    const seen = matchOne(s.observe, events);
+    // A second observation of an event whose packet was seen (e.g. the errno
+    // after the RST) is judged against that packet: same kernel moment, plus lag.
+    const witnessed = s.observe.kind !== 'packet' ? witness.get(e.id) : undefined;
+    const base = witnessed !== undefined ? { t: witnessed, early: 0, late: 0 } : estimate(e.after);
+    const w = witnessed !== undefined ? windowFor({ early_s: 0, late_s: 0 }, s.lag) : windowFor(e, s.lag);
+    const expected = base.t + (witnessed !== undefined ? 0 : e.delay_s);
     const lo = expected - base.early - w.early_s;
     const hi = expected + base.late + w.late_s;
-    const seen = matchOne(s.observe, events);
     const common = {
       name: s.name,
       expected_s: r6(expected),

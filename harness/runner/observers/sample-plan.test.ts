@@ -14,8 +14,11 @@ describe('nextSampleDelay', () => {
     expect(nextSampleDelay(6.5, predicted)).toBeCloseTo(0.5, 9);
   });
 
-  it('samples very sparsely in long waits and after the last event', () => {
+  it('samples very sparsely in long waits', () => {
     expect(nextSampleDelay(100, [900])).toBe(VERY_SPARSE_S);
-    expect(nextSampleDelay(20, predicted)).toBe(VERY_SPARSE_S);
+  });
+
+  it('keeps sampling every second past the last prediction, where a wrong model would show', () => {
+    expect(nextSampleDelay(20, predicted)).toBe(SPARSE_S);
   });
 });

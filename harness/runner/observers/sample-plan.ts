@@ -17,7 +17,9 @@ export function nextSampleDelay(t: number, predicted: readonly number[]): number
   const next = Math.min(...ahead);
   const gap = next - t;
   // Wake up just before the dense window of the next event.
-  const budget = Number.isFinite(gap) ? Math.max(DENSE_S, gap - NEAR_S) : SPARSE_S;
-  const cap = gap > LONG_WAIT_S || !Number.isFinite(gap) ? VERY_SPARSE_S : SPARSE_S;
+  // Past the last prediction the run only goes on if the model was wrong: keep looking.
+  if (!Number.isFinite(gap)) return SPARSE_S;
+  const budget = Math.max(DENSE_S, gap - NEAR_S);
+  const cap = gap > LONG_WAIT_S ? VERY_SPARSE_S : SPARSE_S;
   return Math.min(cap, budget);
 }

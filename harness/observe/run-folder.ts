@@ -1,0 +1,70 @@
+// A run folder's raw artefacts turned into one timeline. Everything the verdict
+// judges is worked out again from the folder, so `tcplab analyse` can re-judge
+// old runs when the model improves.
+import fs from 'node:fs';
+import path from 'node:path';
+import { byTime, type TimelineEvent, type TimerEvent } from '../events.ts';
+import type { RunnerJob, RunnerReport } from '../runner/job.ts';
+import { classifyConnection, connectionsIn, type Endpoints } from './classify.ts';
+import { readPcap } from './pcap.ts';
+import { parseSsLine } from './ss-timer.ts';
+
+export interface RunFolder {
+  job: RunnerJob;
+  report: RunnerReport;
+  events: TimelineEvent[];
+  /** The experiment's connections, first one first. */
+  connections: Endpoints[];
+}
+
+export async function readRunFolder(dir: string): Promise<RunFolder> {
+  const file = (name: string) => path.join(dir, name);
+  for (const name of ['job.json', 'runner.json', 'capture.pcap', 'events.jsonl', 'ss.log']) {
+    if (!fs.existsSync(file(name))) throw new Error(`${dir} is not a complete run folder: ${name} is missing`);
+  }
+  const job = JSON.parse(fs.readFileSync(file('job.json'), 'utf8')) as RunnerJob;
+  const report = JSON.parse(fs.readFileSync(file('runner.json'), 'utf8')) as RunnerReport;
+
+  const { packets } = await readPcap(file('capture.pcap'));
+  const connections = connectionsIn(packets);
+  const packetEvents = connections.flatMap((ends, i) =>
+    classifyConnection(packets, ends, report.t0).map((p) => (connections.length > 1 ? { ...p, conn: i } : p)),
+  );
+
+  const runnerEvents = fs
+    .readFileSync(file('events.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as TimelineEvent);
+
+  const serverPort = connections[0]?.server.port;
+  const timers = readSsLog(fs.readFileSync(file('ss.log'), 'utf8'), serverPort);
+
+  const events = [...packetEvents, ...runnerEvents, ...timers].sort(byTime);
+  return { job, report, events, connections };
+}
+
+/** ss.log: "# t=<s>" headers, each followed by that sample's `ss -tanoiOH` lines. */
+export function readSsLog(text: string, serverPort: number | undefined): TimerEvent[] {
+  const out: TimerEvent[] = [];
+  let t = 0;
+  for (const line of text.split('\n')) {
+    const header = /^# t=([\d.]+)/.exec(line);
+    if (header) {
+      t = Number(header[1]);
+      continue;
+    }
+    const s = line.trim() ? parseSsLine(line) : null;
+    if (!s || s.state === 'LISTEN') continue;
+    out.push({
+      t,
+      kind: 'timer',
+      side: s.local.port === serverPort ? 'server' : 'client',
+      state: s.state,
+      timer: s.timer?.name ?? 'off',
+      remaining_s: s.timer?.remaining_s ?? 0,
+      count: s.timer?.count ?? 0,
+    });
+  }
+  return out;
+}
