@@ -95,3 +95,12 @@ describe('keepaliveSchedule (tcp_keepalive_timer)', () => {
     expect(() => keepaliveSchedule({ keepidle_s: 5, keepintvl_s: 3, keepcnt: 3, user_timeout_ms: 0 }, 'nope')).toThrow();
   });
 });
+
+describe('keepaliveSchedule: phase-aligned re-arming', () => {
+  it('probes 2.. and the abort are re-armed in the previous firing: exactly 72 ms late for a 3 s interval', () => {
+    const s = keepaliveSchedule({ keepidle_s: 5, keepintvl_s: 3, keepcnt: 3, user_timeout_ms: 0 }, '6.18.44');
+    expect(s.events[0]!.aligned).toBeUndefined(); // armed by tcp_finish_connect: phase unknown
+    for (const e of s.events.slice(1)) expect(e.aligned!.late_s).toBeCloseTo(0.072, 9);
+  });
+});
+

@@ -28,7 +28,7 @@
 import { DEFAULT_HZ } from './kernel-facts.ts';
 import { parseKernelVersion } from './kernel-version.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
-import { fireWindow, maxChainLateness_s } from './timer-wheel.ts';
+import { alignedFiring, fireWindow, maxChainLateness_s } from './timer-wheel.ts';
 
 export interface KeepaliveParams {
   /** TCP_KEEPIDLE (or tcp_keepalive_time), seconds. */
@@ -79,6 +79,9 @@ export function keepaliveSchedule(p: KeepaliveParams, kernel: string, hz: number
     const elapsed = t; // nothing is ever received after the anchor
     delays.push(delay);
     const window = fireWindow(delay, hz);
+    // Probe N+1 (and the abort) is armed in the callback of the previous firing.
+    const previous = delays.at(-2);
+    const aligned = after !== null && previous !== undefined ? alignedFiring(delay, previous, hz) : undefined;
     const userTimedOut = userTimeout_s > 0 && elapsed >= userTimeout_s - 1e-9 && probesOut > 0;
     const countExhausted = userTimeout_s === 0 && probesOut >= p.keepcnt;
     if (userTimedOut || countExhausted) {
@@ -89,6 +92,7 @@ export function keepaliveSchedule(p: KeepaliveParams, kernel: string, hz: number
         after,
         delay_s: delay,
         ...window,
+        ...(aligned ? { aligned } : {}),
         cite: CITE,
       };
       if (earliest !== undefined) {
@@ -116,7 +120,7 @@ export function keepaliveSchedule(p: KeepaliveParams, kernel: string, hz: number
     if (probesOut >= MAX_PROBES) throw new Error('keepaliveSchedule: no abort within 10000 probes');
     probesOut += 1;
     const id = `probe-${probesOut}`;
-    events.push({ id, label: `keepalive probe ${probesOut}`, at_s: t, after, delay_s: delay, ...window, cite: CITE });
+    events.push({ id, label: `keepalive probe ${probesOut}`, at_s: t, after, delay_s: delay, ...window, ...(aligned ? { aligned } : {}), cite: CITE });
     after = id;
     delay = p.keepintvl_s;
     // Multiply rather than accumulate, so 0.1 s intervals do not drift in floating point.

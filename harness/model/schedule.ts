@@ -32,6 +32,13 @@ export interface PredictedEvent {
    * in [earliest_at_s - early_s, at_s + late_s].
    */
   earliest_at_s?: number;
+  /**
+   * Optional. Set when this timer is re-armed from the callback of a wheel timer
+   * at least as coarse (timer-wheel.ts alignedFiring): measured from the observed
+   * arming event, it then fires exactly `late_s` after its delay, give or take
+   * `jitter_s`. Only meaningful when the arming event (`after`) was observed.
+   */
+  aligned?: { late_s: number; jitter_s: number };
 }
 
 export interface Schedule {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fireWindow, granuleJiffies, levelStart, maxChainLateness_s, secondsToJiffies, wheelLevel } from './timer-wheel.ts';
+import { alignedFiring, fireWindow, granuleJiffies, levelStart, maxChainLateness_s, secondsToJiffies, wheelLevel } from './timer-wheel.ts';
 
 describe('timer wheel levels (KERNEL-NOTES.md table, HZ=250)', () => {
   it('has the LVL_START boundaries of the notes', () => {
@@ -59,5 +59,31 @@ describe('maxChainLateness_s', () => {
     // six RTO_MAX timers at HZ=250: 6 x 2.048 s
     expect(maxChainLateness_s([120, 120, 120, 120, 120, 120])).toBeCloseTo(12.288, 9);
     expect(maxChainLateness_s([])).toBe(0);
+  });
+});
+
+describe('alignedFiring: a timer re-armed from the callback of an equally coarse one', () => {
+  it('3 s keepalive interval after a 5 s idle: 750 jiffies land in the 768 bucket, 72 ms late', () => {
+    const a = alignedFiring(3, 5);
+    expect(a!.late_s).toBeCloseTo(0.072, 9);
+    expect(a!.jitter_s).toBeCloseTo(0.008, 9);
+  });
+
+  it('1 s after 1 s: 250 jiffies, granule 8 → 256, 24 ms late', () => {
+    expect(alignedFiring(1, 1)!.late_s).toBeCloseTo(0.024, 9);
+  });
+
+  it('an exact multiple of the granule is a whole granule late (calc_index adds one)', () => {
+    expect(alignedFiring(0.256, 0.256)!.late_s).toBeCloseTo(0.032, 9); // 64 jiffies, granule 8
+  });
+
+  it("reproduces KERNEL-NOTES' measured RTO chain: 6.528 s → 6.656 s, 13.056 s → 13.312 s", () => {
+    // icsk_rto 204 ms = 51 jiffies, doubled: 1632 and 3264 jiffies, both in level 2.
+    expect(6.528 + alignedFiring(6.528, 3.264)!.late_s).toBeCloseTo(6.656, 9);
+    expect(13.056 + alignedFiring(13.056, 6.528)!.late_s).toBeCloseTo(13.312, 9);
+  });
+
+  it('is unknown when the previous timer had a finer granule', () => {
+    expect(alignedFiring(3, 1)).toBeUndefined(); // granule 64 armed from a granule-8 firing
   });
 });

@@ -95,3 +95,34 @@ export function fireWindow(delay_s: number, hz = 250): FireWindow {
 export function maxChainLateness_s(delays_s: readonly number[], hz = 250): number {
   return delays_s.reduce((sum, d) => sum + fireWindow(d, hz).late_s, 0);
 }
+
+export interface AlignedFiring {
+  /** Exactly how late the timer fires after its nominal delay. */
+  late_s: number;
+  /** Tick jitter allowed around that: one jiffy for each of the two firings. */
+  jitter_s: number;
+}
+
+/**
+ * The lateness of a timer re-armed from the callback of another wheel timer whose
+ * granule is at least as coarse as its own (e.g. keepalive probe N+1 armed when
+ * probe N fired). That callback runs at the bucket expiry J of the previous timer,
+ * a multiple of its granule and so of this one's; calc_index() then puts the new
+ * expiry J + d in bucket ((J + d) >> shift) + 1) << shift, which is exactly
+ * (floor(d / g) + 1) * g - d jiffies late, whatever J was. Mirrors calc_index(),
+ * kernel/time/timer.c (4.8+, read as of v6.x). Measured on 6.18 (HZ=250): a 3 s
+ * keepalive interval (750 jiffies, granule 64) fires 768 jiffies = 3.072 s after
+ * the previous probe, every time.
+ *
+ * Returns undefined when the previous timer's granule is finer: then the phase of
+ * the arming jiffy within this granule is unknown and only fireWindow() applies.
+ */
+export function alignedFiring(delay_s: number, previousDelay_s: number, hz = 250): AlignedFiring | undefined {
+  const d = secondsToJiffies(delay_s, hz);
+  const g = granuleJiffies(d, hz);
+  if (granuleJiffies(secondsToJiffies(previousDelay_s, hz), hz) < g) return undefined;
+  const jiffy = 1 / hz;
+  const lateJiffies = (Math.floor(d / g) + 1) * g - d;
+  // The kernel's delay is whole jiffies (msecs_to_jiffies rounds up); count that too.
+  return { late_s: lateJiffies * jiffy + (d * jiffy - delay_s), jitter_s: 2 * jiffy };
+}

@@ -8,9 +8,15 @@ function ms(s: number): string {
   return `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)} ms`;
 }
 
+function formatNominal(e: Expectation): string {
+  return `${Number(e.at_s!.toFixed(3))}s`;
+}
+
 function line(e: Expectation): string {
   const mark = e.ok ? pc.green('✔') : pc.red('✘');
-  const name = e.name.padEnd(34);
+  // The model's nominal time from the anchor: the figure the notes quote.
+  const nominal = e.at_s !== undefined ? pc.dim(`@${formatNominal(e)}`.padEnd(8)) : ' '.repeat(8);
+  const name = `${e.name.padEnd(30)} ${nominal}`;
   if (e.expected !== undefined) {
     return `  ${mark} ${name} expected ${String(e.expected).padStart(8)}    observed ${String(e.observed).padStart(8)}`;
   }

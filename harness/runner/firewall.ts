@@ -2,6 +2,7 @@
 // sandbox's own network namespace: a packet dropped at INPUT has already
 // crossed lo, so tcpdump still records it (a drop in OUTPUT would hide it).
 import fs from 'node:fs';
+import os from 'node:os';
 import { execa } from 'execa';
 import type { EventLog } from './event-log.ts';
 
@@ -71,7 +72,8 @@ async function iptables(args: string[]): Promise<void> {
  * Refuse to touch a firewall that is not the sandbox's. The sandbox sets
  * TCPLAB_SANDBOX; the netns backend passes "netns:<name>", and the runner checks
  * it really is inside that namespace (same nsfs inode as /run/netns/<name>), so
- * a runner started by hand cannot edit the host's rules.
+ * a runner started by hand cannot edit the host's rules. The docker backend
+ * passes "docker:<container name>": /.dockerenv must exist and the hostname match.
  */
 function assertInsideSandbox(): void {
   const sandbox = process.env.TCPLAB_SANDBOX;
@@ -81,5 +83,10 @@ function assertInsideSandbox(): void {
     const own = fs.statSync('/proc/self/ns/net').ino;
     const expected = name ? fs.statSync(`/run/netns/${name}`, { throwIfNoEntry: false })?.ino : undefined;
     if (own !== expected) throw new Error(`refusing to change iptables: this process is not inside network namespace '${name}'`);
+  } else if (backend === 'docker') {
+    // Docker writes /.dockerenv into every container, and the docker backend
+    // makes the container's hostname its name.
+    if (!fs.existsSync('/.dockerenv')) throw new Error('refusing to change iptables: this process is not inside a Docker container (no /.dockerenv)');
+    if (name && os.hostname() !== name) throw new Error(`refusing to change iptables: this container is '${os.hostname()}', not '${name}'`);
   }
 }

@@ -13,6 +13,11 @@ export interface SandboxSpec {
   projectDir: string;
   /** The run folder, writable inside at the same path. */
   runDir: string;
+  /**
+   * docker only, opt-in (`--privileged`), never the default: a privileged
+   * container instead of CAP_NET_ADMIN + CAP_NET_RAW. Other backends ignore it.
+   */
+  privileged?: boolean;
 }
 
 export interface ExecOptions {

@@ -80,4 +80,16 @@ describe('judge', () => {
     expect(j.anchor_s).toBeNull();
     expect(j.expectations.every((e) => !e.ok && /anchor/.test(e.note ?? ''))).toBe(true);
   });
+
+  it('with a phase-aligned timer, expects the exact wheel lateness, give or take its jitter', () => {
+    const aligned: Schedule = {
+      ...schedule,
+      events: [schedule.events[0]!, { ...schedule.events[1]!, aligned: { late_s: 0.024, jitter_s: 0.008 } }],
+    };
+    const events = [pkt(0, 'synack', 's2c'), pkt(1.02, 'keepalive-probe'), pkt(2.044, 'rst')];
+    const rst = judge(aligned, packet({ class: 'synack' }), specs, events).expectations[1]!;
+    expect(rst).toMatchObject({ expected_s: 2.044, ok: true, tolerance_s: 0.008 });
+    const off = judge(aligned, packet({ class: 'synack' }), specs, [events[0]!, events[1]!, pkt(2.025, 'rst')]).expectations[1]!;
+    expect(off.ok).toBe(false); // within the granule, but not where the wheel puts it
+  });
 });

@@ -42,7 +42,9 @@ export interface Expectation {
   note?: string;
   /** [earliest, latest] accepted observation time. */
   window_s?: [number, number];
-  /** The model's nominal time from the anchor (the figure the notes quote). */
+  /** The model's nominal time since the anchor (the figure the notes quote: 5, 8, 11, 14 s). */
+  at_s?: number;
+  /** That nominal time on the scenario clock (anchor_s + at_s). */
   nominal_s?: number;
   /** observed_s - expected_s */
   error_s?: number;
@@ -118,15 +120,25 @@ export function judge(schedule: Schedule, anchor: Matcher, specs: readonly Expec
     // after the RST) is judged against that packet: same kernel moment, plus lag.
     const witnessed = s.observe.kind !== 'packet' ? witness.get(e.id) : undefined;
     const base = witnessed !== undefined ? { t: witnessed, early: 0, late: 0 } : estimate(e.after);
-    const w = witnessed !== undefined ? windowFor({ early_s: 0, late_s: 0 }, s.lag) : windowFor(e, s.lag);
-    const expected = base.t + (witnessed !== undefined ? 0 : e.delay_s);
-    const lo = expected - base.early - w.early_s;
+    // Re-armed from an observed firing of a timer at least as coarse: the wheel
+    // makes its lateness exact (model/timer-wheel.ts alignedFiring).
+    const aligned = witnessed === undefined && e.aligned && e.after !== null && witness.has(e.after) ? e.aligned : undefined;
+    const w = witnessed !== undefined
+      ? windowFor({ early_s: 0, late_s: 0 }, s.lag)
+      : aligned
+        ? windowFor({ early_s: aligned.jitter_s, late_s: aligned.jitter_s }, s.lag)
+        : windowFor(e, s.lag);
+    const expected = base.t + (witnessed !== undefined ? 0 : e.delay_s + (aligned?.late_s ?? 0));
+    let lo = expected - base.early - w.early_s;
     const hi = expected + base.late + w.late_s;
+    // The model may allow the event at an earlier firing (a bound crossed by lateness).
+    if (e.earliest_at_s !== undefined && witnessed === undefined) lo = Math.min(lo, anchorEvent.t + e.earliest_at_s - w.early_s);
     const common = {
       name: s.name,
       expected_s: r6(expected),
       tolerance_s: r6(Math.max(hi - expected, expected - lo)),
       window_s: [r6(lo), r6(hi)] as [number, number],
+      at_s: e.at_s,
       nominal_s: r6(anchorEvent.t + e.at_s),
       predicted: e.id,
       cite: e.cite,

@@ -18,8 +18,10 @@ export interface Lag {
 /**
  * An error the kernel reports is seen by Node only when epoll wakes the event
  * loop and libuv calls read(); the runner then stamps it with its own clock.
- * Measured on this project's 2-core machines: under 5 ms when idle; 25 ms
- * allows for the ss sampler or a parallel run holding the CPU at that moment.
+ * Measured on this project's 2-core machine (6.18, 17 runs of test-idle): the
+ * ETIMEDOUT came 0.7–2.4 ms after the RST in the capture (median 1.0 ms). The
+ * 25 ms allowed is a scheduling budget, not a fit: one CFS slice (~3–24 ms on
+ * 2 cores) in which a parallel run or the ss sampler may hold the CPU.
  */
 export const APP_WAKEUP: Lag = { s: 0.025, why: 'epoll wakeup + libuv read + runner timestamp (userspace sees the error after the kernel acts)' };
 
