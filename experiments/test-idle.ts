@@ -58,8 +58,11 @@ export default defineExperiment({
     await conn.waitForError();
   },
 
-  // keepalive_time_elapsed() counts from the last packet the client received.
-  anchor: packet({ dir: 's2c', class: 'synack' }),
+  // keepalive_time_elapsed() counts from the moment the client processed the
+  // SYN-ACK; tcp_finish_connect() arms the timer then and the client's ACK goes
+  // out right after. Under load the SYN-ACK's capture time can precede that
+  // processing by milliseconds, so the ACK is the closer witness.
+  anchor: packet({ dir: 'c2s', class: 'ack' }),
 
   expect: (model) => {
     const probes = model.events.filter((e) => e.id.startsWith('probe-'));

@@ -105,7 +105,7 @@ export function keepaliveSchedule(p: KeepaliveParams, kernel: string, hz: number
           ? `TCP_USER_TIMEOUT ${p.user_timeout_ms} ms: abort at the first keepalive firing at or after it with a probe out; TCP_KEEPCNT ignored`
           : `TCP_KEEPCNT ${p.keepcnt}: abort at the firing after the last probe`,
       );
-      return { anchor: 'client receives the SYN-ACK (its last received packet)', events, error: 'ETIMEDOUT', notes };
+      return { anchor: 'the client processes the SYN-ACK (its last received packet) and ACKs it', events, error: 'ETIMEDOUT', notes };
     }
     // elapsed is measured in jiffies and every firing is late by up to a granule, so
     // a firing just short of the user timeout nominally may already be past it.
