@@ -38,6 +38,10 @@ export interface SyscallEvent {
   result?: string | number;
   /** errno name, e.g. ETIMEDOUT */
   error?: string;
+  /** Made directly on the fd (runner/raw-fd.ts), not through Node's socket. */
+  raw?: boolean;
+  /** For shutdown(): SHUT_RD, SHUT_WR or SHUT_RDWR. */
+  how?: string;
 }
 
 export interface TimerEvent {

@@ -13,6 +13,10 @@ export const TCP_RTO_MIN_S = 0.2;
 export const TCP_RTO_MAX_S = 120;
 /** include/net/tcp.h: TCP_TIMEOUT_INIT = 1*HZ, the first SYN and SYN-ACK RTO (RFC 6298). */
 export const TCP_TIMEOUT_INIT_S = 1;
+/** include/net/tcp.h: TCP_TIMEWAIT_LEN = 60*HZ, the TIME-WAIT length (not tunable). */
+export const TCP_TIMEWAIT_LEN_S = 60;
+/** include/net/tcp.h: TCP_TIMEOUT_MIN = 2 jiffies, the shortest TCP timer (e.g. the probe0 clamp floor). */
+export const TCP_TIMEOUT_MIN_JIFFIES = 2;
 /** CONFIG_HZ of Debian kernels and the usual host. */
 export const DEFAULT_HZ = 250;
 /** Defaults of the sysctls the model reads (include/net/tcp.h, TCP_*_RETRIES). */
@@ -22,6 +26,10 @@ export const DEFAULT_SYSCTLS = {
   tcp_retries2: 15,
   /** net/ipv4/tcp_ipv4.c tcp_sk_init(), 6.5+: sysctl_tcp_syn_linear_timeouts = 4. */
   tcp_syn_linear_timeouts: 4,
+  /** net/ipv4/tcp_timer.c: sysctl_tcp_orphan_retries defaults to 0 ("8 while alive", tcp_orphan_retries()). */
+  tcp_orphan_retries: 0,
+  /** include/net/tcp.h: TCP_FIN_TIMEOUT = TCP_TIMEWAIT_LEN, the tcp_fin_timeout default (seconds). */
+  tcp_fin_timeout: 60,
 } as const;
 
 /** A range of kernel versions a change applies to: mainline `since`, plus stable backports. */
@@ -54,7 +62,11 @@ export type FactKey =
   | 'zeroWindowUserTimeout'
   | 'zeroWindowProbeClamp'
   | 'synLinearTimeouts'
-  | 'rtoMaxSettable';
+  | 'rtoMaxSettable'
+  | 'probe0AbortOffByOneFixed'
+  | 'probe0UserTimeoutModelled'
+  | 'probe0UserTimeoutStamp'
+  | 'rtoMinSysctl';
 
 export const KERNEL_CHANGES: readonly KernelChange[] = [
   {
@@ -116,9 +128,11 @@ export const KERNEL_CHANGES: readonly KernelChange[] = [
     key: 'zeroWindowProbeClamp',
     change: 'Zero-window probe timer clamped to the user timeout (tcp_clamp_probe0_to_user_timeout)',
     commit: '344db93ae3ee',
-    range: { since: '5.11', backports: { '5.10': '5.10.13' } },
+    range: { since: '5.11', backports: { '5.10': '5.10.13', '5.4': '5.4.96' } },
     effect: 'The abort comes at about the user timeout instead of at the next probe (60 s became 107.5 s before).',
-    read: 'tcp_clamp_probe0_to_user_timeout() present in 6.1 and 6.5+ tcp_timer.c.',
+    read:
+      'tcp_clamp_probe0_to_user_timeout() present in 6.1 and 6.5+ tcp_timer.c. Stable: "[PATCH 5.10 141/142]" ' +
+      '(2 Feb 2021, 5.10.13) and "[PATCH 5.4 08/32]" (5 Feb 2021, 5.4.96; patch level inferred from the date).',
   },
   {
     key: 'synLinearTimeouts',
@@ -137,6 +151,61 @@ export const KERNEL_CHANGES: readonly KernelChange[] = [
     range: { since: '6.15' },
     effect: 'With a smaller RTO_MAX the 924.6 s figure changes.',
     read: 'From the notes.',
+  },
+  {
+    key: 'probe0AbortOffByOneFixed',
+    change: 'tcp_probe_timer() aborts when icsk_probes_out >= max_probes (was >)',
+    commit: '3976535af0cb (tcp: fix off-by-one bug on aborting window-probing socket)',
+    range: { since: '4.20', backports: { '4.19': '4.19.89', '4.14': '4.14.159' } },
+    effect:
+      'A window-probing socket dies at the firing after probe tcp_retries2 (15 probes, then ETIMEDOUT) instead of ' +
+      'after one more probe.',
+    read:
+      'Stable patches "[PATCH 4.19 155/243]" (4.19.89-stable review, Dec 2019) and "[PATCH 4.14 092/267]" (Dec 2019; ' +
+      '4.14.159 inferred from the date): `-if (icsk_probes_out > max_probes)` `+if (... >= max_probes)`. The `>=` form ' +
+      'is in the Jan 2019 torvalds/linux snapshot 01a523b0 and in a 4.19.325 tree; mainline 4.20 is inferred (4.19 ' +
+      'final still had `>`, since 4.19 stable needed the backport).',
+  },
+  {
+    key: 'probe0UserTimeoutModelled',
+    change:
+      'tcp_probe_timer() judges TCP_USER_TIMEOUT by tcp_model_timeout(icsk_probes_out, tcp_probe0_base) ' +
+      'instead of the unsent head skb\'s timestamp (a regression)',
+    commit: '9721e709fa68 (tcp: simplify window probe aborting on USER_TIMEOUT), fixed by 9d9b1ee0b2d1',
+    range: {
+      since: '5.1',
+      until: { mainline: '5.11', series: { '5.10': '5.10.12', '5.4': '5.4.93' } },
+    },
+    effect:
+      'icsk_probes_out is reset by every ACK, so while the peer answers the probes with a zero window the user ' +
+      'timeout never fires; with unanswered probes it fires once the modelled backoff time reaches it.',
+    read:
+      'The removed lines of 9d9b1ee0b2d1 as backported to 5.4 ("[PATCH 5.4 86/86]", 25 Jan 2021 = 5.4.93) show this form; ' +
+      'Neal Cardwell on netdev (Jan 2021): the bug came with 9721e709fa68 in 5.1, so 5.4 and 5.10 LTS need the fix. ' +
+      'The 5.10 patch level (5.10.12) is inferred from the stable queue push of 27 Jan 2021, not from a review mail.',
+  },
+  {
+    key: 'probe0UserTimeoutStamp',
+    change: 'TCP_USER_TIMEOUT under a zero window timed from icsk_probes_tstamp (first unanswered probe timer firing)',
+    commit: '9d9b1ee0b2d1 (tcp: fix TCP_USER_TIMEOUT with zero window)',
+    range: { since: '5.11', backports: { '5.10': '5.10.12', '5.4': '5.4.93' } },
+    effect:
+      'The user timeout runs from the first probe timer firing and is only reset by an ACK that opens the window; ' +
+      'answered zero-window probes no longer keep the socket alive past it.',
+    read:
+      'Patch text (netdev v2, 15 Jan 2021; 5.4 backport 5.4.93): `if (!icsk_probes_tstamp) icsk_probes_tstamp = ' +
+      'tcp_jiffies32; else if (user_timeout && now - icsk_probes_tstamp >= msecs_to_jiffies(user_timeout)) goto abort;`. ' +
+      'Same form in the 6.5-6.6 torvalds/linux snapshot 602bf183. Before 5.1 (4.19 stable, read in 4.19.325) the check ' +
+      'used the unsent head skb\'s timestamp, set at the first firing: same behaviour, strict `>` in ms. ' +
+      'Finer than the older zeroWindowUserTimeout entry (which treats 5.4.0 and 5.10.0 as fixed and 4.19 as broken).',
+  },
+  {
+    key: 'rtoMinSysctl',
+    change: 'sysctl net.ipv4.tcp_rto_min_us: the default minimum RTO (and RTTVAR floor) of new sockets',
+    commit: 'f086edef71be (tcp: add sysctl_tcp_rto_min_us)',
+    range: { since: '6.11' },
+    effect: 'RTO = srtt + max(4*rttvar, rto_min) can go below srtt + 200 ms when the sysctl is lowered.',
+    read: 'Commit message quoted on netdev (Kevin Yang, 3 Jun 2024, net-next for 6.11); tcp_rtt_estimator() floors rttvar_us at tcp_rto_min_us(sk).',
   },
 ];
 

@@ -15,6 +15,8 @@ export interface RunFolder {
   events: TimelineEvent[];
   /** The experiment's connections, first one first. */
   connections: Endpoints[];
+  /** When ss sampled: a state's appearance or disappearance lies between two of these. */
+  sampleTimes: number[];
 }
 
 export async function readRunFolder(dir: string): Promise<RunFolder> {
@@ -38,10 +40,12 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
     .map((l) => JSON.parse(l) as TimelineEvent);
 
   const serverPort = connections[0]?.server.port;
-  const timers = readSsLog(fs.readFileSync(file('ss.log'), 'utf8'), serverPort);
+  const ssLog = fs.readFileSync(file('ss.log'), 'utf8');
+  const timers = readSsLog(ssLog, serverPort);
+  const sampleTimes = [...ssLog.matchAll(/^# t=([\d.]+)/gm)].map((m) => Number(m[1]));
 
   const events = [...packetEvents, ...runnerEvents, ...timers].sort(byTime);
-  return { job, report, events, connections };
+  return { job, report, events, connections, sampleTimes };
 }
 
 /** ss.log: "# t=<s>" headers, each followed by that sample's `ss -tanoiOH` lines. */

@@ -6,7 +6,7 @@
 // does not pile up along a chain, and each window is the timer wheel's own.
 import type { TimelineEvent } from '../events.ts';
 import type { Schedule } from '../model/schedule.ts';
-import { describeMatcher, type Matcher, matchAll, matchOne } from './match.ts';
+import { describeMatcher, type Matcher, matchAll, observe } from './match.ts';
 import { type Lag, windowFor } from './tolerance.ts';
 
 export interface TimingSpec {
@@ -67,8 +67,15 @@ interface Estimate {
 
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
-export function judge(schedule: Schedule, anchor: Matcher, specs: readonly ExpectationSpec[], events: readonly TimelineEvent[]): Judgement {
-  const anchorEvent = matchOne(anchor, events);
+export function judge(
+  schedule: Schedule,
+  anchor: Matcher,
+  specs: readonly ExpectationSpec[],
+  events: readonly TimelineEvent[],
+  /** When ss sampled (state observations lie between two samples). */
+  sampleTimes: readonly number[] = [],
+): Judgement {
+  const anchorEvent = observe(anchor, events, sampleTimes);
   if (!anchorEvent) {
     return {
       anchor_s: null,
@@ -87,7 +94,7 @@ export function judge(schedule: Schedule, anchor: Matcher, specs: readonly Expec
   const witness = new Map<string, number>();
   for (const s of specs) {
     if (s.kind !== 'timing' || s.observe.kind !== 'packet' || witness.has(s.predicted)) continue;
-    const seen = matchOne(s.observe, events);
+    const seen = observe(s.observe, events, sampleTimes);
     if (seen) witness.set(s.predicted, seen.t);
   }
 
@@ -115,7 +122,7 @@ export function judge(schedule: Schedule, anchor: Matcher, specs: readonly Expec
     }
     const e = schedule.events.find((x) => x.id === s.predicted);
     if (!e) throw new Error(`expectation '${s.name}' refers to '${s.predicted}', which the model did not predict`);
-    const seen = matchOne(s.observe, events);
+    const seen = observe(s.observe, events, sampleTimes);
     // A second observation of an event whose packet was seen (e.g. the errno
     // after the RST) is judged against that packet: same kernel moment, plus lag.
     const witnessed = s.observe.kind !== 'packet' ? witness.get(e.id) : undefined;
@@ -144,9 +151,13 @@ export function judge(schedule: Schedule, anchor: Matcher, specs: readonly Expec
       cite: e.cite,
     };
     if (!seen) return { ...common, observed_s: null, ok: false, note: `not observed: no ${describeMatcher(s.observe)}` };
-    const ok = seen.t >= lo && seen.t <= hi;
+    // A sampled observation happened somewhere in [since, t]: it holds if that overlaps the window.
+    const since = seen.since ?? seen.t;
+    const ok = seen.t >= lo && since <= hi;
     const error = seen.t - expected;
-    const note = ok ? undefined : error > 0 ? `${fmt(error)} late` : `${fmt(-error)} early`;
+    const sampled = seen.since !== undefined ? `seen by ss between ${since.toFixed(3)} and ${seen.t.toFixed(3)} s` : undefined;
+    const miss = ok ? undefined : error > 0 && since > hi ? `${fmt(since - expected)} late` : `${fmt(-error)} early`;
+    const note = [miss, sampled].filter(Boolean).join('; ');
     return { ...common, observed_s: r6(seen.t), error_s: r6(error), ok, ...(note ? { note } : {}) };
   });
 

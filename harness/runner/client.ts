@@ -1,0 +1,63 @@
+// The client side: connect() with options set before the SYN leaves.
+import net from 'node:net';
+import { Connection } from './connection.ts';
+import { type Deps, type SocketOptions, toKernelOptions } from './socket-options.ts';
+import { applyOptions, fdOf } from './sockopt.ts';
+
+export class ClientFactory {
+  constructor(private readonly deps: Deps) {}
+
+  /**
+   * connect(), with every option set on the fd *before* the SYN leaves: giving
+   * localAddress makes Node bind() first, so the fd exists at 'connectionAttempt'.
+   * Resolves once ESTABLISHED; rejects with a ConnectError (errno name) if connect() fails.
+   */
+  connect(to: { host: string; port: number }, options: SocketOptions = {}): Promise<Connection> {
+    return this.open(to, options).established;
+  }
+
+  /** A non-blocking connect(): returns at once, while the handshake goes on. */
+  open(to: { host: string; port: number }, options: SocketOptions = {}): PendingConnection {
+    const { log } = this.deps;
+    const socket = net.connect({ host: to.host, port: to.port, localAddress: '127.0.0.1' });
+    let applied: Record<string, number> = {};
+    socket.once('connectionAttempt', () => {
+      applied = applyOptions(fdOf(socket), toKernelOptions(options));
+      log.record({ kind: 'mark', name: 'client options', options: applied });
+    });
+    const established = new Promise<Connection>((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException) => {
+        log.record({ kind: 'syscall', side: 'client', call: 'connect', error: err.code ?? err.message });
+        reject(new ConnectError(err.code ?? err.message));
+      };
+      socket.once('error', onError);
+      socket.once('connect', () => {
+        socket.off('error', onError);
+        log.record({ kind: 'syscall', side: 'client', call: 'connect', result: 0 });
+        resolve(new Connection('client', socket, applied, this.deps));
+      });
+    });
+    // A scenario that closes before the handshake ends never awaits this.
+    established.catch(() => {});
+    return {
+      established,
+      close: () => {
+        socket.destroy();
+        log.record({ kind: 'syscall', side: 'client', call: 'close', result: 0 });
+      },
+    };
+  }
+}
+
+export interface PendingConnection {
+  established: Promise<Connection>;
+  /** close() while the handshake may still be under way. */
+  close(): void;
+}
+
+export class ConnectError extends Error {
+  constructor(readonly code: string) {
+    super(`connect() failed: ${code}`);
+  }
+}
+
