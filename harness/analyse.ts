@@ -23,7 +23,8 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
     observed: report.capture.droppedByKernel,
     ok: report.capture.droppedByKernel === 0,
   };
-  const expectations = [...judged.expectations, captureCheck];
+  // A skipped scenario observed nothing on purpose: there is nothing to judge.
+  const expectations = report.skipped ? [] : [...judged.expectations, captureCheck];
   const scenarioFailed = report.scenarioError ?? (report.timedOut ? `the scenario did not finish within ${job.deadline_s} s` : undefined);
 
   return {
@@ -35,7 +36,7 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
     sandbox: job.context.sandbox,
     params: job.params,
     sysctls: job.context.sysctls,
-    verdict: scenarioFailed ? 'fail' : verdictOf(expectations),
+    verdict: report.skipped ? 'skip' : scenarioFailed ? 'fail' : verdictOf(expectations),
     runDir: path.resolve(runDir),
     expectations,
     events,
@@ -44,7 +45,7 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
     notes_saw: def.notesSaw,
     capture: report.capture,
     started_at: job.context.started_at,
-    ...(scenarioFailed ? { reason: scenarioFailed } : {}),
+    ...(report.skipped ? { reason: report.skipped } : scenarioFailed ? { reason: scenarioFailed } : {}),
   };
 }
 

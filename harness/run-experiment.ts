@@ -64,6 +64,7 @@ export async function runExperiment(o: RunOptions): Promise<RunResult> {
       params,
       // The anchor is the handshake, within milliseconds of the scenario start.
       predicted_s: prediction.events.map((e) => e.at_s),
+      predicted_end_s: end,
       deadline_s: deadlineFor(end),
       context: {
         variant: variant ?? null,

@@ -8,6 +8,8 @@ export interface RunnerJob {
   params: Record<string, number>;
   /** Predicted event times (s since scenario start): the ss sampler is dense near them. */
   predicted_s: number[];
+  /** The model's end (last event plus its lateness): scenarios may wait past it. */
+  predicted_end_s: number;
   /** The scenario is abandoned after this long (the model's end plus a margin). */
   deadline_s: number;
   /** Not used by the runner: what `tcplab analyse` needs to re-judge the folder. */
@@ -31,4 +33,6 @@ export interface RunnerReport {
   node: string;
   timedOut: boolean;
   scenarioError?: string;
+  /** Why the scenario could not be run here (ctx.skip). */
+  skipped?: string;
 }

@@ -14,7 +14,7 @@ import { EventLog } from './event-log.ts';
 import { Firewall } from './firewall.ts';
 import { SsSampler } from './observers/ss-sampler.ts';
 import { Tcpdump } from './observers/tcpdump.ts';
-import { scenarioContext, type SocketRegistry } from './scenario.ts';
+import { scenarioContext, SkipScenario, type SocketRegistry } from './scenario.ts';
 import { TcpInfoSampler } from './observers/tcp-info-sampler.ts';
 
 /** Packets still in flight when the scenario returns (e.g. the RST) get this long to be captured. */
@@ -57,6 +57,7 @@ async function main(runDir: string): Promise<number> {
   clock = new ScenarioClock();
   ss.start();
   let scenarioError: string | undefined;
+  let skipped: string | undefined;
   let timedOut = false;
   const deadline = new Promise<void>((resolve) =>
     setTimeout(() => {
@@ -65,10 +66,15 @@ async function main(runDir: string): Promise<number> {
     }, job.deadline_s * 1000).unref(),
   );
   try {
-    await Promise.race([def.scenario(scenarioContext(job.params, { log, clock, sockets, firewall })), deadline]);
+    await Promise.race([def.scenario(scenarioContext(job.params, job.predicted_end_s, { log, clock, sockets, firewall })), deadline]);
   } catch (err) {
-    scenarioError = err instanceof Error ? err.message : String(err);
-    log.record({ kind: 'mark', name: 'scenario error', message: scenarioError });
+    if (err instanceof SkipScenario) {
+      skipped = err.message;
+      log.record({ kind: 'mark', name: 'skip', reason: skipped });
+    } else {
+      scenarioError = err instanceof Error ? err.message : String(err);
+      log.record({ kind: 'mark', name: 'scenario error', message: scenarioError });
+    }
   }
   if (timedOut) log.record({ kind: 'mark', name: 'deadline', deadline_s: job.deadline_s });
   else log.record({ kind: 'mark', name: 'scenario end' });
@@ -83,6 +89,7 @@ async function main(runDir: string): Promise<number> {
     node: process.version,
     timedOut,
     ...(scenarioError ? { scenarioError } : {}),
+    ...(skipped ? { skipped } : {}),
   };
   fs.writeFileSync(file('runner.json'), JSON.stringify(report, null, 2) + '\n');
   return 0;

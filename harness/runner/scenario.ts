@@ -25,11 +25,25 @@ export interface ScenarioContext<P> {
   at(t: number): Promise<void>;
   /** Note a moment in the timeline. */
   mark(name: string, data?: Record<string, unknown>): void;
+  /**
+   * When the model's last predicted event is due (s since the scenario start).
+   * For scenarios that must outlast it to see something end (a socket vanishing).
+   */
+  predictedEnd_s: number;
+  /** This kernel or sandbox lacks what the experiment needs: the verdict is `skip`, with the reason. */
+  skip(reason: string): never;
 }
 
-export function scenarioContext<P>(p: P, deps: Deps & { firewall: Firewall }): ScenarioContext<P> {
+/** Thrown by ctx.skip(); the runner records the reason and the verdict becomes `skip`. */
+export class SkipScenario extends Error {}
+
+export function scenarioContext<P>(p: P, predictedEnd_s: number, deps: Deps & { firewall: Firewall }): ScenarioContext<P> {
   return {
     p,
+    predictedEnd_s,
+    skip: (reason) => {
+      throw new SkipScenario(reason);
+    },
     server: new ServerFactory(deps),
     client: new ClientFactory(deps),
     firewall: deps.firewall,

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '../events.ts';
 import type { Schedule } from '../model/schedule.ts';
-import { count, judge, timing } from './judge.ts';
+import { count, judge, outcome, timing } from './judge.ts';
 import { packet, syscall } from './match.ts';
 import { ABSOLUTE_FLOOR_S, APP_WAKEUP } from './tolerance.ts';
 
@@ -92,4 +92,13 @@ describe('judge', () => {
     const off = judge(aligned, packet({ class: 'synack' }), specs, [events[0]!, events[1]!, pkt(2.025, 'rst')]).expectations[1]!;
     expect(off.ok).toBe(false); // within the granule, but not where the wheel puts it
   });
+
+  it('judges an outcome by the errno (or result) the call really got', () => {
+    const ev = (error?: string, result?: string): TimelineEvent => ({ t: 5, kind: 'syscall', side: 'client', call: 'write', ...(error ? { error } : { result: result! }) }) as TimelineEvent;
+    const spec = [outcome('2nd write gets EPIPE', syscall({ side: 'client', call: 'write', nth: 0 }), 'EPIPE')];
+    expect(judge(schedule, packet({ class: 'synack' }), spec, [pkt(0, 'synack', 's2c'), ev('EPIPE')]).expectations[0]).toMatchObject({ ok: true, observed: 'EPIPE', observed_s: 5 });
+    expect(judge(schedule, packet({ class: 'synack' }), spec, [pkt(0, 'synack', 's2c'), ev('ECONNRESET')]).expectations[0]).toMatchObject({ ok: false, observed: 'ECONNRESET' });
+    expect(judge(schedule, packet({ class: 'synack' }), spec, [pkt(0, 'synack', 's2c')]).expectations[0]).toMatchObject({ ok: false, observed: null });
+  });
 });
+

@@ -26,10 +26,20 @@ export interface CountSpec {
   observe: Matcher;
 }
 
-export type ExpectationSpec = TimingSpec | CountSpec;
+/** A call's outcome (an errno name, a byte count, 'EOF'), whenever it happened. */
+export interface OutcomeSpec {
+  kind: 'outcome';
+  name: string;
+  /** Which call: side, call, nth… — deliberately without the result. */
+  observe: Matcher;
+  expected: string | number;
+}
+
+export type ExpectationSpec = TimingSpec | CountSpec | OutcomeSpec;
 
 export const timing = (name: string, predicted: string, observe: Matcher, lag?: Lag): TimingSpec => ({ kind: 'timing', name, predicted, observe, lag });
 export const count = (name: string, expected: number, observe: Matcher): CountSpec => ({ kind: 'count', name, expected, observe });
+export const outcome = (name: string, observe: Matcher, expected: string | number): OutcomeSpec => ({ kind: 'outcome', name, observe, expected });
 
 /** One judged expectation: the `expectations[]` entry of result.json. */
 export interface Expectation {
@@ -50,8 +60,8 @@ export interface Expectation {
   error_s?: number;
   predicted?: string;
   cite?: string;
-  expected?: number;
-  observed?: number;
+  expected?: number | string;
+  observed?: number | string | null;
 }
 
 export interface Judgement {
@@ -116,6 +126,20 @@ export function judge(
   };
 
   const expectations = specs.map((s): Expectation => {
+    if (s.kind === 'outcome') {
+      const e = matchAll(s.observe, events)[s.observe.kind === 'state' ? 0 : (s.observe.nth ?? 0)];
+      const got = e?.kind === 'syscall' ? (e.error ?? e.result ?? null) : null;
+      return {
+        name: s.name,
+        expected_s: null,
+        observed_s: e ? r6(e.t) : null,
+        tolerance_s: null,
+        ok: got === s.expected,
+        expected: s.expected,
+        observed: got,
+        ...(e ? {} : { note: `not observed: no ${describeMatcher(s.observe)}` }),
+      };
+    }
     if (s.kind === 'count') {
       const observed = matchAll(s.observe, events).length;
       return { name: s.name, expected_s: null, observed_s: null, tolerance_s: null, ok: observed === s.expected, expected: s.expected, observed };
