@@ -4,7 +4,7 @@ import type { ExperimentDef } from '../harness/experiment/define.ts';
 import { UsageError } from '../harness/errors.ts';
 import testIdle from './test-idle.ts';
 
-export const catalogue: readonly ExperimentDef[] = [testIdle as unknown as ExperimentDef];
+export const catalogue: readonly ExperimentDef[] = [testIdle];
 
 export interface ExperimentRef {
   def: ExperimentDef;

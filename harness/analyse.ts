@@ -5,6 +5,7 @@ import path from 'node:path';
 import { lookup } from '../experiments/registry.ts';
 import type { ParamValues } from './experiment/params.ts';
 import { readRunFolder } from './observe/run-folder.ts';
+import { compareWithNotes, NOTES_KERNEL } from './report/notes-comparison.ts';
 import { type RunResult, verdictOf } from './report/result.ts';
 import { type Expectation, judge } from './verdict/judge.ts';
 
@@ -27,6 +28,14 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
   const expectations = report.skipped ? [] : [...judged.expectations, captureCheck];
   const scenarioFailed = report.scenarioError ?? (report.timedOut ? `the scenario did not finish within ${job.deadline_s} s` : undefined);
 
+  let onNotesKernel;
+  try {
+    onNotesKernel = def.predict(params, NOTES_KERNEL);
+  } catch {
+    onNotesKernel = undefined; // settings the 4.19 model cannot take
+  }
+  const comparison = compareWithNotes(def.notesSaw, prediction, onNotesKernel, job.context.kernel, judged.expectations, judged.anchor_s);
+
   return {
     experiment: job.experiment,
     variant: job.context.variant,
@@ -43,6 +52,7 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
     anchor_s: judged.anchor_s,
     prediction,
     notes_saw: def.notesSaw,
+    notes_comparison: comparison,
     capture: report.capture,
     started_at: job.context.started_at,
     ...(report.skipped ? { reason: report.skipped } : scenarioFailed ? { reason: scenarioFailed } : {}),

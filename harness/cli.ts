@@ -9,17 +9,20 @@ import { analyseRunFolder, writeResult } from './analyse.ts';
 import { describeExperiment, listExperiments } from './report/catalogue-text.ts';
 import { UsageError } from './errors.ts';
 import { requireHostTools } from './preflight.ts';
-import { LiveStatus } from './report/progress.ts';
+import { catalogue, lookup } from '../experiments/registry.ts';
+import { resolveParams } from './experiment/resolve.ts';
+import { ProgressBoard } from './report/progress.ts';
 import type { RunResult } from './report/result.ts';
-import { formatSummary } from './report/terminal.ts';
-import { PROJECT_DIR, RunnerError, runExperiment } from './run-experiment.ts';
+import { formatMany, formatSummary } from './report/terminal.ts';
+import { PROJECT_DIR, RunnerError } from './run-experiment.ts';
+import { DEFAULT_PARALLEL, overallVerdict, type RunOutcome, runMany } from './run-many.ts';
 import { BACKEND_CHOICES, selectBackend } from './sandbox/select.ts';
-import { liveText } from './report/live-text.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-function exitCodeFor(results: readonly RunResult[]): number {
-  return results.every((r) => r.verdict !== 'fail') ? 0 : 1;
+/** Every experiment and named variant in the catalogue, as `id` / `id:variant`. */
+function allForms(): string[] {
+  return catalogue.flatMap((e) => [e.id, ...Object.keys(e.variants ?? {}).map((v) => `${e.id}:${v}`)]);
 }
 
 async function exp(ref: string | undefined, o: ExpOptions): Promise<number> {
@@ -31,39 +34,60 @@ async function exp(ref: string | undefined, o: ExpOptions): Promise<number> {
     process.stdout.write(describeExperiment(o.describe, os.release()) + '\n');
     return 0;
   }
-  if (!ref) throw new UsageError('which experiment?', 'name one, e.g. npm run exp test-idle, or list them with npm run exp -- --list');
+  if (o.all && ref) throw new UsageError(`--all runs the whole catalogue; drop '${ref}' or --all`);
+  if (!ref && !o.all) throw new UsageError('which experiment?', 'name one, e.g. npm run exp test-idle, or list them with npm run exp -- --list');
+  const repeat = positiveInt('--repeat', o.repeat);
+  const parallel = positiveInt('--parallel', o.parallel);
+  const refs = o.all ? allForms() : Array<string>(repeat).fill(ref!);
+  // Bad names and --set values are reported before anything starts.
+  for (const r of new Set(refs)) {
+    const { def, variant } = lookup(r);
+    resolveParams(def, variant, o.set, Boolean(o.fast));
+  }
 
   const backend = await selectBackend(o.backend);
   await requireHostTools();
-  const status = new LiveStatus(ref);
-  const result = await runExperiment({
-    ref,
+  const board = new ProgressBoard();
+  const outcomes = await runMany(refs, {
     sets: o.set,
     fast: Boolean(o.fast),
     backend,
     outDir: o.out,
-    onStart: (info) => {
-      if (!o.json && !process.stderr.isTTY) {
-        process.stderr.write(`${ref}: ${info.backend} sandbox ${info.sandbox}, kernel ${info.kernel}, predicted end ${info.predictedEnd_s.toFixed(1)} s\n`);
-      }
-      status.start(info.predictedEnd_s);
-    },
-    onRunnerLine: (line) => {
-      const text = liveText(line);
-      if (text) status.event(text);
-    },
-  }).finally(() => status.stop());
+    parallel,
+    progress: (label) => board.add(label),
+  }).finally(() => board.stop());
 
-  if (o.json) {
+  if (refs.length === 1) {
+    const [r] = outcomes as [RunOutcome];
+    if (r.verdict === 'error') throw new RunnerError(r.reason);
+    printOne(r, Boolean(o.json));
+    return r.verdict === 'fail' ? 1 : 0;
+  }
+  const verdict = overallVerdict(outcomes);
+  if (o.json) process.stdout.write(JSON.stringify({ runs: outcomes, verdict }) + '\n');
+  (o.json ? process.stderr : process.stdout).write(formatMany(outcomes) + '\n');
+  return verdict === 'error' ? 2 : verdict === 'fail' ? 1 : 0;
+}
+
+function printOne(result: RunResult, json: boolean): void {
+  if (json) {
     process.stdout.write(JSON.stringify(result) + '\n');
     process.stderr.write(formatSummary(result) + '\n');
   } else {
     process.stdout.write(formatSummary(result) + '\n');
   }
-  return exitCodeFor([result]);
+}
+
+function positiveInt(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} ${text}: not a whole number of at least 1`, `e.g. ${flag} 2`);
+  return n;
 }
 
 interface ExpOptions {
+  all?: boolean;
+  repeat: string;
+  parallel: string;
   list?: boolean;
   describe?: string;
   fast?: boolean;
@@ -77,7 +101,7 @@ async function analyse(dir: string, o: { json?: boolean }): Promise<number> {
   const result = await analyseRunFolder(dir);
   writeResult(result);
   process.stdout.write((o.json ? JSON.stringify(result) : formatSummary(result)) + '\n');
-  return exitCodeFor([result]);
+  return result.verdict === 'fail' ? 1 : 0;
 }
 
 function program(): Command {
@@ -92,7 +116,10 @@ function program(): Command {
     .argument('[experiment]', 'experiment id, optionally with :variant (e.g. test-idle:user-timeout-3s)')
     .option('--list', 'list the experiments and their variants')
     .option('--describe <id>', 'explain an experiment: setup, parameters, variants, what the notes saw, what the model predicts')
+    .option('--all', 'run every experiment and variant in the catalogue')
     .option('--fast', 'the fast form: same behaviour with smaller timers (seconds instead of minutes)')
+    .option('--repeat <n>', 'run the experiment n times', '1')
+    .option('--parallel <n>', 'at most n runs at once (with --all or --repeat)', String(DEFAULT_PARALLEL))
     .option('--set <name=value>', 'override a parameter (repeatable), e.g. --set keepidle=1', collect, [])
     .addOption(new Option('--backend <name>', 'where to run it').choices(BACKEND_CHOICES).default('auto'))
     .option('--json', 'print exactly one JSON document (the result) on stdout')

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { byTime, type TimelineEvent, type TimerEvent } from '../events.ts';
+import { UsageError } from '../errors.ts';
 import type { RunnerJob, RunnerReport } from '../runner/job.ts';
 import { classifyConnection, connectionsIn, type Endpoints } from './classify.ts';
 import { readPcap } from './pcap.ts';
@@ -22,7 +23,9 @@ export interface RunFolder {
 export async function readRunFolder(dir: string): Promise<RunFolder> {
   const file = (name: string) => path.join(dir, name);
   for (const name of ['job.json', 'runner.json', 'capture.pcap', 'events.jsonl', 'ss.log']) {
-    if (!fs.existsSync(file(name))) throw new Error(`${dir} is not a complete run folder: ${name} is missing`);
+    if (!fs.existsSync(file(name))) {
+      throw new UsageError(`${dir} is not a complete run folder: ${name} is missing`, 'name a folder like results/<run-id>/<experiment>');
+    }
   }
   const job = JSON.parse(fs.readFileSync(file('job.json'), 'utf8')) as RunnerJob;
   const report = JSON.parse(fs.readFileSync(file('runner.json'), 'utf8')) as RunnerReport;

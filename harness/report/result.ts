@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { TimelineEvent } from '../events.ts';
 import type { Schedule } from '../model/schedule.ts';
 import type { CaptureStats } from '../runner/observers/tcpdump.ts';
+import type { NotesComparison } from './notes-comparison.ts';
 import type { Expectation } from '../verdict/judge.ts';
 
 export type Verdict = 'pass' | 'fail' | 'skip';
@@ -27,6 +28,8 @@ export interface RunResult {
   prediction: Schedule;
   /** What the notes saw on 4.19.121, for comparison (a record, not the expectation). */
   notes_saw: string;
+  /** The notes' kernel against this one, model and observation side by side. */
+  notes_comparison: NotesComparison;
   capture: CaptureStats;
   started_at: string;
   /** Why the verdict is skip, or what went wrong in the scenario. */
@@ -41,6 +44,8 @@ const expectationSchema = z.object({
   tolerance_s: num.nullable(),
   ok: z.boolean(),
   note: z.string().optional(),
+  expected: z.union([num, z.string()]).optional(),
+  observed: z.union([num, z.string()]).nullable().optional(),
 });
 
 const eventSchema = z.discriminatedUnion('kind', [

@@ -1,6 +1,7 @@
 // The summary a person reads at a glance after a run.
 import pc from 'picocolors';
 import type { Expectation } from '../verdict/judge.ts';
+import type { RunOutcome } from '../run-many.ts';
 import type { RunResult } from './result.ts';
 
 function ms(s: number): string {
@@ -40,7 +41,24 @@ export function formatSummary(r: RunResult): string {
     pc.dim(`  params: ${params}   times from: ${r.prediction.anchor}${r.anchor_s !== null ? ` (t=${r.anchor_s.toFixed(3)} s)` : ''}`),
     ...r.expectations.map(line),
     ...(r.reason ? [pc.red(`  ${r.reason}`)] : []),
-    pc.dim(`  the notes saw on 4.19: ${r.notes_saw}`),
+    r.notes_comparison.differs ? pc.yellow(`  ${r.notes_comparison.line}`) : pc.dim(`  ${r.notes_comparison.line}`),
     pc.dim(`  run folder: ${r.runDir}  (capture.pcap opens with tcpdump -r / Wireshark)`),
   ].join('\n');
+}
+
+/** --all / --repeat: one line per run, then the details of every run that did not pass. */
+export function formatMany(outcomes: readonly RunOutcome[]): string {
+  const width = Math.max(...outcomes.map((r) => (r.experiment + (r.variant ? `:${r.variant}` : '')).length)) + 2;
+  const rows = outcomes.map((r) => {
+    const name = (r.experiment + (r.variant ? `:${r.variant}` : '')).padEnd(width);
+    if (r.verdict === 'error') return `  ${pc.red('✘')} ${name}${pc.red('could not run')}  ${r.reason}`;
+    const passed = r.expectations.filter((e) => e.ok).length;
+    const worst = Math.max(0, ...r.expectations.map((e) => Math.abs(e.error_s ?? 0)));
+    const mark = r.verdict === 'pass' ? pc.green('✔') : r.verdict === 'skip' ? pc.yellow('–') : pc.red('✘');
+    const detail = r.verdict === 'skip' ? pc.yellow(`skip: ${r.reason ?? ''}`) : `${passed}/${r.expectations.length}  worst |error| ${(worst * 1000).toFixed(1)} ms`;
+    return `  ${mark} ${name}${detail}`;
+  });
+  const failed = outcomes.filter((r): r is RunResult => r.verdict === 'fail').map(formatSummary);
+  const counts = ['pass', 'fail', 'skip', 'error'].map((v) => `${outcomes.filter((r) => r.verdict === v).length} ${v}`).join(', ');
+  return [...rows, ...(failed.length ? ['', ...failed] : []), '', `${outcomes.length} runs: ${counts}`].join('\n');
 }
