@@ -37,7 +37,7 @@
 
 import { DEFAULT_HZ, TCP_RTO_MIN_S, TCP_TIMEWAIT_LEN_S, factsFor } from './kernel-facts.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
-import { fireWindow, secondsToJiffies } from './timer-wheel.ts';
+import { alignedFiring, fireWindow, secondsToJiffies } from './timer-wheel.ts';
 
 export interface FinWait2Params {
   /** net.ipv4.tcp_fin_timeout, seconds (default 60). */
@@ -102,6 +102,7 @@ export function finWait2Schedule(p: FinWait2Params, kernel: string, hz: number =
   }
   const stage1J = finJ - twLenJ; // keepalive timer
   const stage2J = Math.max(finJ - twLenJ, floorJ); // tcp_time_wait(FIN_WAIT2, tcp_fin_time - 60), floored at 3.5 RTO
+  const aligned = alignedFiring(stage2J / hz, stage1J / hz, hz);
   notes.push(
     `tcp_fin_timeout > ${TCP_TIMEWAIT_LEN_S} s: the keepalive timer covers ${stage1J / hz} s (ss: keepalive), then a time-wait sock gets tcp_fin_time - 60 = ${stage2J / hz} s again (ss: timewait)`,
     `total ${(stage1J + stage2J) / hz} s, not ${finJ / hz} s: tcp_keepalive_timer() passes tcp_fin_time - TCP_TIMEWAIT_LEN to tcp_time_wait() (derived from the code, unmeasured)`,
@@ -110,7 +111,11 @@ export function finWait2Schedule(p: FinWait2Params, kernel: string, hz: number =
     anchor: ANCHOR,
     events: [
       ev('fin-wait-2-timewait', 'keepalive timer fires: the FIN-WAIT-2 orphan becomes a time-wait sock (ss: keepalive → timewait)', stage1J, null, stage1J, CITE_KA),
-      ev('closed', 'FIN-WAIT-2 time-wait sock expires: socket gone, no RST', stage1J + stage2J, 'fin-wait-2-timewait', stage2J, CITE_TW),
+      {
+        ...ev('closed', 'FIN-WAIT-2 time-wait sock expires: socket gone, no RST', stage1J + stage2J, 'fin-wait-2-timewait', stage2J, CITE_TW),
+        // tcp_time_wait() arms tw_timer from inside the keepalive timer's callback.
+        ...(aligned ? { aligned } : {}),
+      },
     ],
     notes,
   };

@@ -13,6 +13,8 @@ export {
   TCP_RTO_MAX_S,
   TCP_RTO_MIN_S,
   TCP_TIMEOUT_INIT_S,
+  TCP_TIMEOUT_MIN_JIFFIES,
+  TCP_TIMEWAIT_LEN_S,
   changesFor,
   factsFor,
 } from './kernel-facts.ts';
@@ -24,3 +26,13 @@ export type { RtoParams } from './rto.ts';
 export { rtoSchedule, tcpModelTimeout } from './rto.ts';
 export type { SynRecvParams, SynSentParams } from './syn.ts';
 export { synRecvSchedule, synSentSchedule } from './syn.ts';
+export type { PersistParams } from './persist.ts';
+export { persistSchedule } from './persist.ts';
+export type { OrphanProbeState, OrphanProbeVerdict } from './orphan.ts';
+export { orphanProbeVerdict, orphanRetransmitRetries, tcpOrphanRetries } from './orphan.ts';
+export type { FinWait2Params } from './fin-wait.ts';
+export { finWait2Schedule } from './fin-wait.ts';
+export type { DeferAcceptParams } from './defer-accept.ts';
+export { deferAcceptSchedule, retransToSecs, secsToRetrans } from './defer-accept.ts';
+export type { RtoEstimateParams } from './rto-estimate.ts';
+export { initialRto } from './rto-estimate.ts';
