@@ -31,6 +31,7 @@
 // queue pruning under load, a per-listener TCP_RTO_MAX_MS below the SYN-ACK backoff.
 
 import { DEFAULT_HZ, TCP_RTO_MAX_S, TCP_TIMEOUT_INIT_S, factsFor } from './kernel-facts.ts';
+import { armWindow } from './tick-phase.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
 import { alignedFiring, fireWindow } from './timer-wheel.ts';
 
@@ -119,7 +120,7 @@ export function deferAcceptSchedule(p: DeferAcceptParams, kernel: string, hz: nu
       at_s: atJ / hz,
       after,
       delay_s: delayJ / hz,
-      ...fireWindow(delayJ / hz, hz),
+      ...armWindow(delayJ / hz, after === null, hz),
       ...(aligned ? { aligned } : {}),
       cite: CITE_TIMER,
     };
@@ -180,7 +181,9 @@ export function deferAcceptSchedule(p: DeferAcceptParams, kernel: string, hz: nu
         // num_timeout++ happens in the same handler, before the client's ACK arrives.
         events.push(scripted('accept', 'ESTABLISHED without data: the ACK answering the retransmitted SYN-ACK creates the child; accept() returns, read() waits', t / hz, id, t / hz));
         if (dataAt < Infinity) {
-          events.push(scripted('data', 'the client\'s data arrives: the accepted socket becomes readable', dataAt, 'accept', t / hz));
+          // Scripted from the start, like data_at_s itself: its time does not move with
+          // the (late) timer firing that created the child.
+          events.push(scripted('data', 'the client\'s data arrives: the accepted socket becomes readable', dataAt, null, 0));
           notes.push(`the application waits ${dataAt - t / hz} s between accept() and its data`);
         }
         return done();

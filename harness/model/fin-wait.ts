@@ -36,6 +36,7 @@
 // and FIN-WAIT-2 lasts until the peer's FIN (or keepalive, if SO_KEEPALIVE is set).
 
 import { DEFAULT_HZ, TCP_RTO_MIN_S, TCP_TIMEWAIT_LEN_S, factsFor } from './kernel-facts.ts';
+import { armWindow } from './tick-phase.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
 import { alignedFiring, fireWindow, secondsToJiffies } from './timer-wheel.ts';
 
@@ -88,7 +89,7 @@ export function finWait2Schedule(p: FinWait2Params, kernel: string, hz: number =
     at_s: atJ / hz,
     after,
     delay_s: delayJ / hz,
-    ...fireWindow(delayJ / hz, hz),
+    ...armWindow(delayJ / hz, after === null, hz),
     cite: `${cite}; armed by ${CITE_ARM}`,
   });
 

@@ -21,7 +21,7 @@ describe('keepaliveSchedule (tcp_keepalive_timer)', () => {
   it('chains each timer on the previous event with wheel windows (HZ=250)', () => {
     const s = keepaliveSchedule({ keepidle_s: 5, keepintvl_s: 3, keepcnt: 3, user_timeout_ms: 0 }, '6.1.0-27-amd64');
     const p1 = eventById(s, 'probe-1');
-    expect(p1).toMatchObject({ after: null, delay_s: 5, early_s: 0.004, late_s: 0.256 });
+    expect(p1).toMatchObject({ after: null, delay_s: 5, early_s: 0.004, late_s: 0.256 + 0.004 }); // granule + one jiffy: armed outside a timer callback (tick-phase.ts)
     expect(eventById(s, 'probe-2')).toMatchObject({ after: 'probe-1', delay_s: 3, late_s: 0.256 });
     expect(eventById(s, 'abort')).toMatchObject({ after: 'probe-3', delay_s: 3 });
     expect(p1.cite).toMatch(/tcp_keepalive_timer/);
@@ -87,7 +87,7 @@ describe('keepaliveSchedule (tcp_keepalive_timer)', () => {
       ['probe-4', 60],
       ['abort', 70],
     ]);
-    expect(eventById(s, 'probe-1').late_s).toBe(2.048); // 7500 jiffies: level 3
+    expect(eventById(s, 'probe-1').late_s).toBeCloseTo(2.048 + 0.004, 9); // 7500 jiffies: level 3, plus the first-arm jiffy (tick-phase.ts)
   });
 
   it('rejects nonsense', () => {

@@ -27,6 +27,7 @@
 
 import { DEFAULT_HZ } from './kernel-facts.ts';
 import { parseKernelVersion } from './kernel-version.ts';
+import { armWindow } from './tick-phase.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
 import { alignedFiring, fireWindow, maxChainLateness_s } from './timer-wheel.ts';
 
@@ -78,7 +79,8 @@ export function keepaliveSchedule(p: KeepaliveParams, kernel: string, hz: number
   for (;;) {
     const elapsed = t; // nothing is ever received after the anchor
     delays.push(delay);
-    const window = fireWindow(delay, hz);
+    // Probe 1 is armed by tcp_finish_connect(), outside a timer callback (tick-phase.ts).
+    const window = armWindow(delay, after === null, hz);
     // Probe N+1 (and the abort) is armed in the callback of the previous firing.
     const previous = delays.at(-2);
     const aligned = after !== null && previous !== undefined ? alignedFiring(delay, previous, hz) : undefined;

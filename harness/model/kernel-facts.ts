@@ -66,7 +66,8 @@ export type FactKey =
   | 'probe0AbortOffByOneFixed'
   | 'probe0UserTimeoutModelled'
   | 'probe0UserTimeoutStamp'
-  | 'rtoMinSysctl';
+  | 'rtoMinSysctl'
+  | 'tlpTimeoutMinUs';
 
 export const KERNEL_CHANGES: readonly KernelChange[] = [
   {
@@ -142,7 +143,11 @@ export const KERNEL_CHANGES: readonly KernelChange[] = [
     effect: 'SYNs at 0,1,2,3,4,5,7,11,19,35,67 s; connect fails at 131 s instead of 127 s.',
     read:
       'tcp_write_timeout()/tcp_retransmit_timer(), 6.5+ tcp_timer.c: max_retransmits = syn_retries + ' +
-      'linear_timeouts in SYN_SENT; rto doubles only once icsk_backoff > linear_timeouts.',
+      'linear_timeouts in SYN_SENT; rto doubles only once icsk_backoff > linear_timeouts. ' +
+      'Measured on 6.18.44 (test-syn-sent, defaults): 10 SYN retransmissions at 1, 2, 3, 4, 5, 7, 11.2, 19.4, 35.6, ' +
+      '69.4 s and ETIMEDOUT at 134.9 s (131 s nominal plus timer-wheel lateness). The time bound ' +
+      'tcp_model_timeout(retry_until, 1 s) still uses retry_until alone: tcp_syn_retries 2 gives 5 retransmissions ' +
+      'and ETIMEDOUT at 7 s, not 6 (measured).',
   },
   {
     key: 'rtoMaxSettable',
@@ -206,6 +211,19 @@ export const KERNEL_CHANGES: readonly KernelChange[] = [
     range: { since: '6.11' },
     effect: 'RTO = srtt + max(4*rttvar, rto_min) can go below srtt + 200 ms when the sysctl is lowered.',
     read: 'Commit message quoted on netdev (Kevin Yang, 3 Jun 2024, net-next for 6.11); tcp_rtt_estimator() floors rttvar_us at tcp_rto_min_us(sk).',
+  },
+  {
+    key: 'tlpTimeoutMinUs',
+    change: 'Loss probe timeout floor in microseconds: PTO = usecs_to_jiffies(2*srtt + 2 ms) with several packets out (was + 2 jiffies)',
+    commit: '1c2709cfff1d (tcp: fix excessive TLP and RACK timeouts from HZ rounding)',
+    range: { since: '6.6', backports: { '4.19': '4.19.297' } },
+    effect:
+      'At HZ=250 on loopback a probe with several segments out comes 1 jiffy after 2*srtt instead of 3 (measured on 6.18: 6.4 ms after the ' +
+      'last of six NODELAY writes). With one segment out nothing changes (2*srtt + 200 ms rounds to the same jiffy).',
+    read:
+      'Patch "[PATCH net] tcp: fix excessive TLP and RACK timeouts from HZ rounding" (Neal Cardwell, 15 Oct 2023), merged for 6.6-rc7; ' +
+      '"[PATCH 4.19 57/98]" stable review of 23 Oct 2023 (4.19.297 inferred from the date). The other stable series took it in the same ' +
+      'batch, patch levels not read: treated as absent there.',
   },
 ];
 

@@ -45,7 +45,8 @@
 import { DEFAULT_HZ, DEFAULT_SYSCTLS, TCP_RTO_MAX_S, TCP_TIMEOUT_MIN_JIFFIES, factsFor, type KernelFacts } from './kernel-facts.ts';
 import { orphanProbeVerdict } from './orphan.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
-import { alignedFiring, fireWindow, maxChainLateness_s, secondsToJiffies } from './timer-wheel.ts';
+import { firstArmWindow } from './tick-phase.ts';
+import { alignedFiring, fireWindow, granuleJiffies, maxChainLateness_s, secondsToJiffies } from './timer-wheel.ts';
 
 export interface PersistParams {
   /** icsk_rto (tcpi_rto) when the window closed, seconds: ~0.2 s plus a little on loopback. */
@@ -65,6 +66,13 @@ export interface PersistParams {
    * that does not read). Default false: the probes are lost (test-zero: all dropped).
    */
   peer_answers?: boolean;
+  /**
+   * The answers arrive within the jiffy of the probe (loopback: microseconds later), so
+   * tcp_ack_probe() re-arms the timer at the firing's jiffy and its lateness is as exact
+   * as a re-arm from the timer callback (timer-wheel.ts alignedFiring). Measured on 6.18:
+   * an answered 832 ms probe interval fires 864 ms after the previous probe, as aligned.
+   */
+  answers_within_jiffy?: boolean;
   /** TCP_RTO_MAX_MS / tcp_rto_max_ms in seconds (1..120); honoured only from 6.15 (rtoMaxSettable). */
   rto_max_s?: number;
   /** Stop predicting after this long when the socket never dies (default 3600 s). */
@@ -169,8 +177,10 @@ export function persistSchedule(p: PersistParams, kernel: string, hz: number = D
   const ev = (id: string, label: string, cite: string): PredictedEvent => {
     const d = delayJ / hz;
     const previous = delays.at(-2);
-    const aligned = !answered && after !== null && previous !== undefined ? alignedFiring(d, previous, hz) : undefined;
-    return { id, label, at_s: t / hz, after, delay_s: d, ...fireWindow(d, hz), ...(aligned ? { aligned } : {}), cite };
+    const aligned = (!answered || p.answers_within_jiffy) && after !== null && previous !== undefined ? alignedFiring(d, previous, hz) : undefined;
+    // The first probe's timer is armed by an incoming ACK, not a timer callback (tick-phase.ts).
+    const window = after === null ? firstArmWindow(d, hz) : fireWindow(d, hz);
+    return { id, label, at_s: t / hz, after, delay_s: d, ...window, ...(aligned ? { aligned } : {}), cite };
   };
 
   for (let firing = 0; firing < MAX_FIRINGS; firing++) {
@@ -228,8 +238,16 @@ export function persistSchedule(p: PersistParams, kernel: string, hz: number = D
       'orphan-rto-max': 'orphan destroyed silently: backed-off RTO reached RTO_MAX (no FIN, no RST)',
       'orphan-probes': `orphan destroyed silently: ${probesOut} unanswered probes, tcp_orphan_retries (no FIN, no RST)`,
     } as const;
-    const abort = ev(id, labels[why], why.startsWith('orphan') ? CITE_ORPHAN : CITE_ABORT);
-    if (why === 'user-timeout' && earliest !== undefined && earliest < t) {
+    let abort = ev(id, labels[why], why.startsWith('orphan') ? CITE_ORPHAN : CITE_ABORT);
+    const first = events.find((e) => e.id === 'zwp-1');
+    if (why === 'user-timeout' && clamp && first) {
+      // tcp_clamp_probe0_to_user_timeout() aims the last timer at icsk_probes_tstamp + user
+      // timeout, measured in jiffies from the first probe's firing: the lateness of the probes
+      // in between is taken out of it. So the abort is timed from zwp-1, late by at most the
+      // granule of the clamped delay (which only shrinks when the probes ran late).
+      abort = { ...abort, at_s: first.at_s + utJ / hz, after: first.id, delay_s: utJ / hz, early_s: 1 / hz, late_s: granuleJiffies(delayJ, hz) / hz };
+      delete abort.aligned;
+    } else if (why === 'user-timeout' && earliest !== undefined && earliest < t) {
       abort.earliest_at_s = earliest / hz;
       notes.push(`timer lateness may end it at the ${earliest / hz} s firing instead`);
     }

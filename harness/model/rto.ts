@@ -3,29 +3,40 @@
 //
 // Read: net/ipv4/tcp_timer.c tcp_retransmit_timer(), tcp_write_timeout(),
 // retransmits_timed_out(), tcp_model_timeout(), tcp_clamp_rto_to_user_timeout() in a
-// 5.1-5.3 torvalds/linux snapshot, a late 4.19 stable tree, 6.1 and 6.5-6.6 trees;
-// net/ipv4/tcp_output.c tcp_schedule_loss_probe(), tcp_send_loss_probe(),
-// tcp_retransmit_skb() and __tcp_transmit_skb() (6.x).
+// 5.0 torvalds/linux snapshot (01a523b0), a late 4.19 stable tree, 6.1 and the 6.5-6.6
+// snapshot 602bf183; net/ipv4/tcp_output.c tcp_schedule_loss_probe(),
+// tcp_send_loss_probe(), tcp_retransmit_skb() and __tcp_transmit_skb() (6.x).
 //
 // What the source says, step by step:
-// - tcp_schedule_loss_probe(): PTO = 2*srtt (usecs_to_jiffies, so at least one
-//   jiffy) + TCP_RTO_MIN when one packet is out, capped at the RTO.
+// - tcp_schedule_loss_probe(): PTO = 2*srtt + TCP_RTO_MIN when one packet is out, and
+//   2*srtt + TCP_TIMEOUT_MIN_US (2 ms) when more are, rounded up to jiffies (before
+//   1c2709cfff1d, 6.6: usecs_to_jiffies(2*srtt) + 2 jiffies), capped at the time left of
+//   the RTO.
 // - tcp_send_loss_probe() resends with __tcp_retransmit_skb() (retrans_stamp is
 //   NOT set) and re-arms the RTO timer "from now" with the full icsk_rto.
 // - tcp_retransmit_timer(): tcp_write_timeout() decides first; then
 //   icsk_retransmits++, tcp_retransmit_skb(), icsk_rto = min(icsk_rto << 1, RTO_MAX),
-//   and the timer is re-armed with tcp_clamp_rto_to_user_timeout().
+//   and the timer is re-armed with tcp_clamp_rto_to_user_timeout() jiffies.
 // - retransmits_timed_out() is false while icsk_retransmits == 0, and otherwise
-//   compares now - retrans_stamp with the user timeout, or with
-//   tcp_model_timeout(tcp_retries2, TCP_RTO_MIN).
+//   compares now - retrans_stamp (milliseconds) with the user timeout, or with
+//   tcp_model_timeout(tcp_retries2, TCP_RTO_MIN) = jiffies_to_msecs(…).
 // - retrans_stamp is set by the first tcp_retransmit_skb(), to the skb's timestamp,
 //   which __tcp_transmit_skb() has just set to the time of that retransmission.
 //   So the bound runs from the FIRST RTO RETRANSMISSION, not from the original send
 //   (KERNEL-NOTES.md says "since the first unacked transmission").
+//
+// Every delay is whole jiffies (icsk_rto is kept in jiffies: 204 ms on loopback is
+// 51 jiffies at HZ=250), and every firing after the first is armed from the callback
+// of the previous one, so the timer wheel's lateness is exact wherever the previous
+// timer was at least as coarse (timer-wheel.ts alignedFiring) and one granule at most
+// elsewhere. The model carries that lateness along the chain to decide WHICH firing
+// crosses the tcp_retries2 bound: measured on 6.18, a 204 ms chain runs 6.528 → 6.656 s
+// and 13.056 → 13.312 s, i.e. about 1 % late, which decides the count near the bound.
 
-import { DEFAULT_HZ, TCP_RTO_MAX_S, TCP_RTO_MIN_S, factsFor } from './kernel-facts.ts';
+import { DEFAULT_HZ, TCP_RTO_MAX_S, TCP_RTO_MIN_S, TCP_TIMEOUT_MIN_JIFFIES, factsFor } from './kernel-facts.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
-import { fireWindow, maxChainLateness_s } from './timer-wheel.ts';
+import { firstArmWindow } from './tick-phase.ts';
+import { alignedFiring, fireWindow, granuleJiffies, secondsToJiffies } from './timer-wheel.ts';
 
 /**
  * The time `boundary` exponential backoffs from `rto_base_s` would take.
@@ -54,110 +65,170 @@ export interface RtoParams {
   tcp_retries2: number;
   /** TCP_USER_TIMEOUT in ms; 0 = not set. */
   user_timeout_ms: number;
-  /** Whether a tail loss probe goes first (tcp_early_retrans 3 or 4, SACK, one segment out). */
+  /** Whether a tail loss probe goes first (tcp_early_retrans 3 or 4, SACK, CA state Open). */
   tlp: boolean;
-  /** Smoothed RTT (tcpi_rtt), seconds. Omit on loopback: 2*srtt then rounds up to one jiffy. */
+  /** Smoothed RTT (tcpi_rtt), seconds. Omit on loopback: 2*srtt is then a few microseconds. */
   srtt_s?: number;
+  /** Segments in flight when the loss probe is scheduled (default 1: TCP_RTO_MIN is added to the PTO). */
+  packets_out?: number;
 }
 
-const US = 1e6;
+/** include/net/tcp.h TCP_TIMEOUT_MIN_US: the loss probe's floor with several packets out (1c2709cfff1d). */
+const TCP_TIMEOUT_MIN_US_S = 0.002;
+/** An srtt the caller did not give: a loopback one, well below a jiffy (rounds up to 1). */
+const LOOPBACK_FLOOR_S = 1e-6;
 const CITE_TLP = 'tcp_schedule_loss_probe()/tcp_send_loss_probe(), net/ipv4/tcp_output.c, v6.x';
-const CITE_RTO = 'tcp_retransmit_timer(), net/ipv4/tcp_timer.c (4.19 stable, 5.1-5.3, 6.1, 6.5)';
-const CITE_DEATH = 'tcp_write_timeout()/retransmits_timed_out(), net/ipv4/tcp_timer.c (4.19 stable, 5.1-5.3, 6.1, 6.5)';
+const CITE_RTO = 'tcp_retransmit_timer(), net/ipv4/tcp_timer.c (4.19 stable, 5.0, 6.1, 6.5)';
+const CITE_DEATH = 'tcp_write_timeout()/retransmits_timed_out(), net/ipv4/tcp_timer.c (4.19 stable, 5.0, 6.1, 6.5)';
+const CITE_CLAMP = 'tcp_clamp_rto_to_user_timeout() + retransmits_timed_out(), net/ipv4/tcp_timer.c (4.19 stable, 5.0, 6.1, 6.5)';
 const MAX_FIRINGS = 10_000;
 
+/** How late a firing is, in jiffies after its nominal delay: exact when aligned, else 1..granule. */
+interface Lateness {
+  lo: number;
+  hi: number;
+}
+
+function lateness(delayJ: number, previousDelayJ: number | undefined, hz: number): Lateness & { aligned?: PredictedEvent['aligned'] } {
+  const aligned = previousDelayJ === undefined ? undefined : alignedFiring(delayJ / hz, previousDelayJ / hz, hz);
+  if (aligned) {
+    const j = Math.round(aligned.late_s * hz);
+    return { lo: j, hi: j, aligned };
+  }
+  return { lo: 1, hi: granuleJiffies(delayJ, hz) };
+}
+
 /**
- * Predict the retransmissions of one unacked segment and the socket's death.
+ * Predict the retransmissions of unacked data and the socket's death.
  * Mirrors tcp_retransmit_timer() + tcp_write_timeout() + tcp_clamp_rto_to_user_timeout(),
- * net/ipv4/tcp_timer.c (read in 4.19 stable, 5.1-5.3, 6.1, 6.5), with the tail loss
- * probe of tcp_schedule_loss_probe(), net/ipv4/tcp_output.c (6.x).
+ * net/ipv4/tcp_timer.c (read in 4.19 stable, 5.0, 6.1, 6.5), with the tail loss probe
+ * of tcp_schedule_loss_probe(), net/ipv4/tcp_output.c (6.x), all in jiffies.
  *
+ * Events: 'tlp', 'rto-N' (RTO retransmission N), 'abort' (ETIMEDOUT, no RST).
+ * `at_s` is nominal (the sum of the armed delays); each event also carries the exact
+ * timer-wheel lateness where it is known (`aligned`).
  * Anchor: the first transmission of the data segment that is never acknowledged.
  */
 export function rtoSchedule(p: RtoParams, kernel: string, hz: number = DEFAULT_HZ): Schedule {
   const facts = factsFor(kernel);
-  if (!(p.rto_s > 0 && p.tcp_retries2 >= 0 && p.user_timeout_ms >= 0)) {
+  if (!(p.rto_s > 0 && p.tcp_retries2 >= 0 && p.user_timeout_ms >= 0 && (p.packets_out ?? 1) >= 1)) {
     throw new Error(`rtoSchedule: bad parameters ${JSON.stringify(p)}`);
   }
-  const jiffyUs = US / hz;
-  const rtoMaxUs = TCP_RTO_MAX_S * US;
-  const userTimeoutUs = p.user_timeout_ms * 1000;
-  const boundUs = userTimeoutUs > 0 ? userTimeoutUs : Math.round(tcpModelTimeout(p.tcp_retries2) * US);
-  const clamp = userTimeoutUs > 0 && facts.rtoClampedToUserTimeout;
+  const jiffyMs = 1000 / hz;
+  const rtoMaxJ = TCP_RTO_MAX_S * hz;
+  const utMs = p.user_timeout_ms;
+  const boundMs = utMs > 0 ? utMs : Math.round(tcpModelTimeout(p.tcp_retries2) * 1000);
+  const clamp = utMs > 0 && facts.rtoClampedToUserTimeout;
 
-  const events: PredictedEvent[] = [];
   const notes: string[] = [
-    userTimeoutUs > 0
-      ? `TCP_USER_TIMEOUT ${p.user_timeout_ms} ms bounds the retransmissions; tcp_retries2 is ignored`
+    utMs > 0
+      ? `TCP_USER_TIMEOUT ${utMs} ms bounds the retransmissions; tcp_retries2 is ignored`
       : `tcp_retries2=${p.tcp_retries2}: dies at the first RTO firing ${tcpModelTimeout(p.tcp_retries2)} s or more after the first RTO retransmission`,
     'retrans_stamp (where the bound starts) is the first RTO retransmission, not the original send nor the TLP',
+    'delays in whole jiffies; each firing re-arms the next from its callback, so the timer-wheel lateness is carried along the chain',
     'keepalive never runs while data is unacked',
   ];
-  if (userTimeoutUs > 0) {
+  if (utMs > 0) {
     notes.push(
       clamp
-        ? 'RTO clamped to the remaining user timeout (tcp_clamp_rto_to_user_timeout): death at the user timeout'
+        ? 'RTO clamped to the remaining user timeout (tcp_clamp_rto_to_user_timeout): death at the first firing at or past the user timeout, at most one granule after it'
         : 'no tcp_clamp_rto_to_user_timeout in this kernel: death at the next RTO firing after the user timeout',
     );
   }
 
-  const ev = (id: string, label: string, tUs: number, after: string | null, delayUs: number, cite: string): PredictedEvent => ({
+  const events: PredictedEvent[] = [];
+  const ev = (id: string, label: string, tJ: number, after: string | null, delayJ: number, cite: string, aligned?: PredictedEvent['aligned']): PredictedEvent => ({
     id,
     label,
-    at_s: tUs / US,
+    at_s: tJ / hz,
     after,
-    delay_s: delayUs / US,
-    ...fireWindow(delayUs / US, hz),
+    delay_s: delayJ / hz,
+    ...fireWindow(delayJ / hz, hz),
+    ...(aligned ? { aligned } : {}),
     cite,
   });
 
-  let t = 0;
+  let t = 0; // nominal jiffies since the anchor
   let after: string | null = null;
-  let rto = Math.round(p.rto_s * US);
+  let previousJ: number | undefined; // delay of the timer whose callback arms the next one
+  let rtoJ = Math.max(1, secondsToJiffies(p.rto_s, hz));
   if (p.tlp) {
-    const twoSrttJiffies = Math.max(1, Math.ceil(2 * (p.srtt_s ?? 0) * hz - 1e-9));
-    const pto = Math.min(twoSrttJiffies * jiffyUs + TCP_RTO_MIN_S * US, rto);
-    t = pto;
-    events.push(ev('tlp', 'tail loss probe', t, null, pto, CITE_TLP));
+    // 2*srtt plus TCP_RTO_MIN with one packet out, else a floor: TCP_TIMEOUT_MIN_US (2 ms)
+    // added before the rounding to jiffies since 1c2709cfff1d, 2 jiffies added after it before.
+    const one = (p.packets_out ?? 1) === 1;
+    const twoSrtt_s = 2 * (p.srtt_s ?? LOOPBACK_FLOOR_S);
+    const ptoRawJ = facts.tlpTimeoutMinUs
+      ? secondsToJiffies(twoSrtt_s + (one ? TCP_RTO_MIN_S : TCP_TIMEOUT_MIN_US_S), hz)
+      : Math.max(1, secondsToJiffies(twoSrtt_s, hz)) + (one ? secondsToJiffies(TCP_RTO_MIN_S, hz) : TCP_TIMEOUT_MIN_JIFFIES);
+    const ptoJ = Math.min(ptoRawJ, rtoJ);
+    t = ptoJ;
+    // Armed by the send itself, not by a timer callback (tick-phase.ts).
+    events.push({ ...ev('tlp', 'tail loss probe', t, null, ptoJ, CITE_TLP), ...firstArmWindow(ptoJ / hz, hz) });
     after = 'tlp';
+    previousJ = ptoJ;
   }
 
-  let delay = rto; // armed at the send, or re-armed "from now" by the TLP
+  let delayJ = rtoJ; // armed at the send, or re-armed "from now" by the TLP
   let retransmits = 0;
-  let stamp = 0;
-  const delaysSinceStamp: number[] = [];
+  let stampJ = 0; // nominal time of the first RTO retransmission
+  const late: Lateness = { lo: 0, hi: 0 }; // accumulated since the stamp
   let earliest: number | undefined;
 
   for (let firing = 0; firing < MAX_FIRINGS; firing++) {
-    t += delay;
+    t += delayJ;
+    const l = lateness(delayJ, previousJ, hz);
     if (retransmits > 0) {
-      const elapsed = t - stamp;
-      if (elapsed >= boundUs) {
-        const death = ev('abort', 'ETIMEDOUT: retransmissions give up (no RST)', t, after, delay, CITE_DEATH);
+      late.lo += l.lo;
+      late.hi += l.hi;
+      // tcp_time_stamp() - retrans_stamp, both in ms truncated from the ns clock: ±1 ms.
+      const loMs = (t - stampJ + late.lo) * jiffyMs - 1;
+      const hiMs = (t - stampJ + late.hi) * jiffyMs + 1;
+      if (loMs >= boundMs) {
+        const label = utMs > 0 ? 'ETIMEDOUT: the user timeout has passed (no RST)' : 'ETIMEDOUT: retransmissions give up (no RST)';
+        const death = ev('abort', label, t, after, delayJ, CITE_DEATH, l.aligned);
         if (earliest !== undefined) {
-          death.earliest_at_s = earliest / US;
-          notes.push(
-            `timer lateness may end it one or more RTOs early: at ${earliest / US} s nominal at the earliest`,
-          );
+          death.earliest_at_s = earliest / hz;
+          notes.push(`timer lateness may end it one RTO earlier: at ${earliest / hz} s nominal`);
         }
         events.push(death);
-        return { anchor: 'client first sends the data segment (never acked)', events, error: 'ETIMEDOUT', notes };
+        return done(events, notes);
       }
-      const lateness = maxChainLateness_s(delaysSinceStamp, hz) * US;
-      if (earliest === undefined && elapsed + lateness >= boundUs) earliest = t;
+      if (hiMs >= boundMs && earliest === undefined) earliest = t;
     }
     retransmits += 1;
-    if (retransmits === 1) stamp = t;
+    if (retransmits === 1) stampJ = t;
     const id = `rto-${retransmits}`;
-    events.push(ev(id, `RTO retransmission ${retransmits}`, t, after, delay, CITE_RTO));
+    const rto = ev(id, `RTO retransmission ${retransmits}`, t, after, delayJ, CITE_RTO, l.aligned);
+    events.push(after === null ? { ...rto, ...firstArmWindow(delayJ / hz, hz) } : rto); // armed by the send (tick-phase.ts)
     after = id;
-    rto = Math.min(rto * 2, rtoMaxUs);
-    delay = rto;
+    previousJ = delayJ;
+    rtoJ = Math.min(rtoJ * 2, rtoMaxJ);
+    delayJ = rtoJ;
+
     if (clamp) {
-      const remaining = userTimeoutUs - (t - stamp);
-      delay = remaining <= 0 ? jiffyUs : Math.min(rto, remaining);
+      // Elapsed since retrans_stamp now, and when an unclamped next firing could land.
+      const elapsedLoJ = t - stampJ + late.lo;
+      const elapsedHiJ = t - stampJ + late.hi;
+      const utJ = utMs / jiffyMs;
+      const nextHiJ = elapsedHiJ + rtoJ + granuleJiffies(rtoJ, hz);
+      if (nextHiJ * jiffyMs + 1 >= utMs) {
+        // tcp_clamp_rto_to_user_timeout(): the next timer is min(icsk_rto, remaining),
+        // so death comes at the first firing at or past stamp + user timeout, late by at
+        // most the granule of whichever timer was armed (the clamped one is no coarser).
+        if (elapsedLoJ + rtoJ + 1 < utJ) {
+          notes.push(`the RTO firing at ${(t + rtoJ) / hz} s nominal may still come just before the user timeout (one more retransmission)`);
+        }
+        const death = ev('abort', 'ETIMEDOUT: the user timeout has passed (no RST)', stampJ + utJ, 'rto-1', utJ, CITE_CLAMP);
+        death.early_s = 1 / hz; // retrans_stamp is in ms: the kernel may decide up to 1 ms early
+        death.late_s = granuleJiffies(rtoJ, hz) / hz;
+        events.push(death);
+        return done(events, notes);
+      }
     }
-    delaysSinceStamp.push(delay / US);
   }
   throw new Error('rtoSchedule: no death within 10000 RTO firings');
+}
+
+function done(events: PredictedEvent[], notes: string[]): Schedule {
+  return { anchor: 'client first sends the data segment (never acked)', events, error: 'ETIMEDOUT', notes };
 }

@@ -49,17 +49,51 @@ describe('synSentSchedule', () => {
     for (const k of ['6.1.0-27-amd64', '4.19.121-linuxkit']) {
       const s = synSentSchedule({ tcp_syn_retries: 6, user_timeout_ms: 5000 }, k);
       expect(retrans(s, 'syn-retrans-')).toEqual([1, 3]);
-      expect(eventById(s, 'abort')).toMatchObject({ at_s: 5, delay_s: 2 });
+      // Clamped to the user timeout: timed from the first SYN, late by one 2 s timer's granule at most.
+      expect(eventById(s, 'abort')).toMatchObject({ at_s: 5, after: null, delay_s: 5, late_s: 0.032 });
     }
     const linear = synSentSchedule({ tcp_syn_retries: 6, user_timeout_ms: 5000 }, '6.18.44-fc-v669');
     expect(retrans(linear, 'syn-retrans-')).toEqual([1, 2, 3, 4]);
     expect(eventById(linear, 'abort').at_s).toBe(5);
   });
 
+  it('a user timeout between two retries: the clamped RTO ends connect() at the user timeout, from the first SYN', () => {
+    // Measured on 6.18: the failure came 2.535 s after the first SYN, while the
+    // 2 s retry was itself 55 ms late; the clamp does not carry that lateness.
+    const s = synSentSchedule({ tcp_syn_retries: 2, user_timeout_ms: 2500 }, '6.18.44-fc-v669');
+    expect(retrans(s, 'syn-retrans-')).toEqual([1, 2]);
+    expect(eventById(s, 'abort')).toMatchObject({ at_s: 2.5, after: null, delay_s: 2.5, early_s: 0.004, late_s: 0.032 });
+    // Without a user timeout the RTO chain stays relative to the previous firing.
+    expect(eventById(synSentSchedule({ tcp_syn_retries: 2 }, '6.18.44-fc-v669'), 'abort')).toMatchObject({ after: 'syn-retrans-5', delay_s: 2 });
+  });
+
   it('before a41e8a88 (5.2): a burst of SYNs one jiffy apart at 5 s, then ETIMEDOUT', () => {
     const s = synSentSchedule({ tcp_syn_retries: 6, user_timeout_ms: 5000 }, '5.2.0');
     expect(retrans(s, 'syn-retrans-')).toEqual([1, 3, 5, 5.004, 5.008, 5.012]);
     expect(eventById(s, 'abort').at_s).toBe(5.016);
+  });
+});
+
+describe('timer-wheel alignment of re-armed SYN timers (6.18 measurements)', () => {
+  it('SYN-SENT: each retry armed from an equally coarse firing has an exact lateness', () => {
+    const s = synSentSchedule({ tcp_syn_retries: 6 }, '6.18.44-fc-v669');
+    const late = (id: string) => eventById(s, id).aligned?.late_s;
+    expect(late('syn-retrans-1')).toBeUndefined(); // armed by connect(), phase unknown
+    expect(late('syn-retrans-2')).toBeCloseTo(0.024, 9); // 1 s after a 1 s firing (measured +24 ms)
+    expect(late('syn-retrans-6')).toBeCloseTo(0.016, 9); // 2 s after 1 s, both granule 8 (measured +16 ms)
+    expect(late('syn-retrans-7')).toBeUndefined(); // 4 s (granule 64) after a granule-8 firing
+    expect(late('syn-retrans-8')).toBeCloseTo(0.192, 9); // measured +192 ms
+    expect(late('syn-retrans-9')).toBeCloseTo(0.128, 9); // measured +128 ms
+    expect(late('syn-retrans-10')).toBeUndefined(); // 32 s (granule 512) after granule 64
+    expect(late('abort')).toBeCloseTo(1.536, 9); // 64 s after 32 s (measured +1.537 s at connect())
+  });
+
+  it('SYN-RECV: the request timer too; the clamped user-timeout abort is not aligned', () => {
+    const r = synRecvSchedule({ tcp_synack_retries: 5 }, '6.18.44-fc-v669');
+    expect(eventById(r, 'synack-retrans-2').aligned?.late_s).toBeCloseTo(0.016, 9);
+    expect(eventById(r, 'synack-retrans-4').aligned?.late_s).toBeCloseTo(0.192, 9); // 8 s: measured +192 ms
+    expect(eventById(r, 'synack-retrans-5').aligned?.late_s).toBeCloseTo(0.128, 9); // 16 s: measured +128 ms
+    expect(eventById(synSentSchedule({ tcp_syn_retries: 2, user_timeout_ms: 2500 }, '6.18.44-fc-v669'), 'abort').aligned).toBeUndefined();
   });
 });
 

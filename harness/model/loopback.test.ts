@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { LOOPBACK_SRTT_S, loopbackRtoAfterDelayedAck } from './loopback.ts';
+import { initialRto } from './rto-estimate.ts';
+
+describe('loopback RTO', () => {
+  it('is 200 ms rounded up to the next jiffy: 51 jiffies at HZ=250 (measured 204 ms on 6.18)', () => {
+    expect(initialRto({ srtt_s: LOOPBACK_SRTT_S })).toBe(0.204);
+    expect(initialRto({ srtt_s: LOOPBACK_SRTT_S }, 1000)).toBe(0.201);
+  });
+
+  it('does not depend on the exact loopback RTT below one jiffy', () => {
+    for (const m of [5e-6, 20e-6, 80e-6, 1e-3]) expect(initialRto({ srtt_s: m })).toBe(0.204);
+  });
+});
+
+describe('loopbackRtoAfterDelayedAck', () => {
+  it('208 ms at HZ=250: the 6.18 zero-window runs (tcpi_rto 208000) and the notes\' 4.19 probe backoff', () => {
+    expect(loopbackRtoAfterDelayedAck()).toBe(0.208);
+  });
+
+  it('stays 52 jiffies for any delayed-ACK sample between 32 and 64 ms (srtt 4-8 ms)', () => {
+    for (const m of [0.033, 0.04, 0.044, 0.063]) expect(initialRto({ srtt_s: m / 8, rttvar_s: m / 4 })).toBe(0.208);
+  });
+});

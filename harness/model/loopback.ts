@@ -1,0 +1,32 @@
+// What the model assumes about a loopback connection (every experiment of the
+// catalogue runs on lo, like the notes).
+//
+// The handshake gives the first RTT sample m (tcp_ack_update_rtt → tcp_rtt_estimator(),
+// net/ipv4/tcp_input.c): srtt = m, rttvar = max(2m, TCP_RTO_MIN) in the kernel's units,
+// so icsk_rto = usecs_to_jiffies(m + 200 ms) (rto-estimate.ts initialRto). On lo, m is
+// tens of microseconds (measured 20-80 us on this project's 6.18 machines, tcpi_rtt),
+// and any m in (0, 1 jiffy) gives the same RTO: 201 ms at HZ=1000, 204 ms at HZ=250
+// (51 jiffies, the figure KERNEL-NOTES.md measured), 210 ms at HZ=100.
+
+import { initialRto } from './rto-estimate.ts';
+
+/** A representative loopback RTT: only its being above 0 and below one jiffy matters. */
+export const LOOPBACK_SRTT_S = 50e-6;
+
+/** include/net/tcp.h: TCP_DELACK_MIN = TCP_ATO_MIN = HZ/25, the receiver's delayed-ACK timeout (40 ms). */
+export const TCP_ATO_MIN_S = 0.04;
+
+/**
+ * icsk_rto of a loopback sender whose last RTT sample was a DELAYED ACK: the ACK that
+ * closes a small receive window (test-zero, test-pacing) comes from the receiver's
+ * delayed-ACK timer, TCP_ATO_MIN (+ up to one jiffy) after the segment, not at once.
+ * tcp_rtt_estimator() (net/ipv4/tcp_input.c) then moves srtt by 1/8 of that sample
+ * (srtt = 7/8 srtt + m/8, about 5.3 ms) while rttvar stays at its 200 ms floor, so the
+ * RTO is usecs_to_jiffies(200 ms + ~5.3 ms): 208 ms (52 jiffies) at HZ=250. Measured on
+ * 6.18: tcpi_rtt 5359 us, tcpi_rto 208000 us, zero-window probes every 52 << n jiffies;
+ * the notes' 4.19 probes back off from the same 208 ms.
+ */
+export function loopbackRtoAfterDelayedAck(hz = 250): number {
+  const sample_s = TCP_ATO_MIN_S + 1 / hz; // the delayed-ACK timer is a level-0 wheel timer: +1 jiffy
+  return initialRto({ srtt_s: (7 * LOOPBACK_SRTT_S + sample_s) / 8, rttvar_s: sample_s / 4 }, hz);
+}
