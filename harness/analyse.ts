@@ -15,7 +15,7 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
   const { def } = lookup(job.experiment);
   const params = job.params as ParamValues<typeof def.params>;
   const prediction = def.predict(params, job.context.kernel);
-  const judged = judge(prediction, def.anchor, def.expect(prediction, params), events, folder.sampleTimes);
+  const judged = judge(prediction, def.anchor, def.expect(prediction, params), events, folder.sampleTimes, folder.sampleEnds);
 
   // A capture that lost packets cannot show that a packet was absent.
   const captureCheck: Expectation = {

@@ -52,6 +52,21 @@ export interface TimerEvent {
   timer: string;
   remaining_s: number;
   count: number;
+  /** ss Recv-Q: unread bytes; on a LISTEN socket, connections waiting in the accept queue. */
+  recv_q?: number;
+  /** ss Send-Q: unsent + unacked bytes; on a LISTEN socket, the backlog. */
+  send_q?: number;
+  /** Which sampler saw it: absent = ss; 'netstat' rows name states netstat's way (ESTABLISHED …). */
+  source?: 'ss' | 'netstat';
+  /** netstat only: its RETRANS and PROBES fields (`on (0.21/2/2)`); `count` is RETRANS for `on`, PROBES otherwise. */
+  retrans?: number;
+  probes?: number;
+  /** netstat only: the previous and next netstat sample times (for bracketing state changes). */
+  sample_prev_t?: number;
+  sample_next_t?: number;
+  /** netstat only: when this sample's and the next sample's netstat run ended (it read the kernel in between). */
+  sample_end_t?: number;
+  sample_next_end_t?: number;
 }
 
 export interface FirewallEvent {

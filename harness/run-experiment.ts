@@ -6,11 +6,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lookup } from '../experiments/registry.ts';
 import { analyseRunFolder, writeResult } from './analyse.ts';
+import { writeTimeline } from './report/timeline-svg.ts';
 import { UsageError } from './errors.ts';
 import { resolveParams } from './experiment/resolve.ts';
 import { predictedEnd } from './model/schedule.ts';
 import type { RunResult } from './report/result.ts';
 import type { RunnerJob } from './runner/job.ts';
+import { samplingMoments } from './runner/observers/sample-moments.ts';
 import { withSandbox } from './sandbox/lifecycle.ts';
 import type { Backend } from './sandbox/sandbox.ts';
 
@@ -63,7 +65,7 @@ export async function runExperiment(o: RunOptions): Promise<RunResult> {
       experiment: def.id,
       params,
       // The anchor is the handshake, within milliseconds of the scenario start.
-      predicted_s: prediction.events.map((e) => e.at_s),
+      predicted_s: samplingMoments(prediction.events),
       predicted_end_s: end,
       deadline_s: deadlineFor(end),
       context: {
@@ -90,6 +92,7 @@ export async function runExperiment(o: RunOptions): Promise<RunResult> {
     }
     const result = await analyseRunFolder(runDir);
     writeResult(result);
+    writeTimeline(result);
     return result;
   });
 }

@@ -26,6 +26,11 @@ export interface ExperimentDef<P extends ParamSpecs = ParamSpecs> {
   variants?: Record<string, Variant<P>>;
   /** Smaller settings that show the same behaviour in a few seconds (--fast). */
   fast: Partial<ParamValues<P>>;
+  /**
+   * Also sample `netstat -tnao` beside ss (netstat.log; timeline timer events with
+   * source 'netstat'), for experiments about netstat's timer column.
+   */
+  netstat?: boolean;
   /** TCP sysctls to pin in the sandbox (per network namespace, never the host's). */
   sysctls?: (p: ParamValues<P>) => Record<string, number>;
   predict: (p: ParamValues<P>, kernel: string) => Schedule;

@@ -9,6 +9,7 @@ import type { RunnerJob, RunnerReport } from '../runner/job.ts';
 import { classifyConnection, connectionsIn, type Endpoints } from './classify.ts';
 import { readPcap } from './pcap.ts';
 import { parseSsLine } from './ss-timer.ts';
+import { readNetstatLog } from './netstat-log.ts';
 
 export interface RunFolder {
   job: RunnerJob;
@@ -18,6 +19,8 @@ export interface RunFolder {
   connections: Endpoints[];
   /** When ss sampled: a state's appearance or disappearance lies between two of these. */
   sampleTimes: number[];
+  /** Sample start → when that ss run ended (older logs have no end: none here). */
+  sampleEnds: Map<number, number>;
 }
 
 export async function readRunFolder(dir: string): Promise<RunFolder> {
@@ -46,12 +49,18 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
   const ssLog = fs.readFileSync(file('ss.log'), 'utf8');
   const timers = readSsLog(ssLog, serverPort);
   const sampleTimes = [...ssLog.matchAll(/^# t=([\d.]+)/gm)].map((m) => Number(m[1]));
+  const sampleEnds = new Map([...ssLog.matchAll(/^# t=([\d.]+) end=([\d.]+)/gm)].map((m) => [Number(m[1]), Number(m[2])]));
+  // Only experiments that ask for it (ExperimentDef.netstat) have a netstat.log.
+  const netstat = fs.existsSync(file('netstat.log')) ? readNetstatLog(fs.readFileSync(file('netstat.log'), 'utf8'), serverPort) : [];
 
-  const events = [...packetEvents, ...runnerEvents, ...timers].sort(byTime);
-  return { job, report, events, connections, sampleTimes };
+  const events = [...packetEvents, ...runnerEvents, ...timers, ...netstat].sort(byTime);
+  return { job, report, events, connections, sampleTimes, sampleEnds };
 }
 
-/** ss.log: "# t=<s>" headers, each followed by that sample's `ss -tanoiOH` lines. */
+/**
+ * ss.log: "# t=<s>" headers, each followed by that sample's `ss -tanoiOH` lines.
+ * LISTEN sockets are kept too (as the server's), for their Recv-Q: the accept queue.
+ */
 export function readSsLog(text: string, serverPort: number | undefined): TimerEvent[] {
   const out: TimerEvent[] = [];
   let t = 0;
@@ -62,7 +71,7 @@ export function readSsLog(text: string, serverPort: number | undefined): TimerEv
       continue;
     }
     const s = line.trim() ? parseSsLine(line) : null;
-    if (!s || s.state === 'LISTEN') continue;
+    if (!s) continue;
     out.push({
       t,
       kind: 'timer',
@@ -71,6 +80,8 @@ export function readSsLog(text: string, serverPort: number | undefined): TimerEv
       timer: s.timer?.name ?? 'off',
       remaining_s: s.timer?.remaining_s ?? 0,
       count: s.timer?.count ?? 0,
+      recv_q: s.recvQ,
+      send_q: s.sendQ,
     });
   }
   return out;

@@ -21,10 +21,18 @@ export class ClientFactory {
     const { log } = this.deps;
     const socket = net.connect({ host: to.host, port: to.port, localAddress: '127.0.0.1' });
     let applied: Record<string, number> = {};
-    socket.once('connectionAttempt', () => {
-      applied = applyOptions(fdOf(socket), toKernelOptions(options));
-      log.record({ kind: 'mark', name: 'client options', options: applied });
-    });
+    // Node emits 'connectionAttempt' and then calls connect(2) synchronously, so
+    // the next tick is the first moment the SYN is surely on its way.
+    const issued = new Promise<void>((resolve) =>
+      socket.once('connectionAttempt', () => {
+        applied = applyOptions(fdOf(socket), toKernelOptions(options));
+        log.record({ kind: 'mark', name: 'client options', options: applied });
+        process.nextTick(() => {
+          log.record({ kind: 'mark', name: 'connect() issued' });
+          resolve();
+        });
+      }),
+    );
     const established = new Promise<Connection>((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException) => {
         log.record({ kind: 'syscall', side: 'client', call: 'connect', error: err.code ?? err.message });
@@ -41,18 +49,21 @@ export class ClientFactory {
     established.catch(() => {});
     return {
       established,
-      close: () => {
-        socket.destroy();
-        log.record({ kind: 'syscall', side: 'client', call: 'close', result: 0 });
-      },
+      // Net.connect() only reaches connect(2) a tick later: closing before that
+      // would mean no SYN at all, not the notes' "connect, then close at once".
+      close: () =>
+        issued.then(() => {
+          socket.destroy();
+          log.record({ kind: 'syscall', side: 'client', call: 'close', result: 0 });
+        }),
     };
   }
 }
 
 export interface PendingConnection {
   established: Promise<Connection>;
-  /** close() while the handshake may still be under way. */
-  close(): void;
+  /** close() while the handshake may still be under way: right after connect(2) was issued. */
+  close(): Promise<void>;
 }
 
 export class ConnectError extends Error {

@@ -5,6 +5,7 @@ import type { EventLog } from './event-log.ts';
 import { type Outcome, RawFd, type ShutHow } from './raw-fd.ts';
 import type { Deps, Side } from './socket-options.ts';
 import { fdOf } from './sockopt.ts';
+import { readTcpInfo } from './tcp-info.ts';
 
 /**
  * Raw syscalls on a dup() of a connection's fd (raw-fd.ts), each recorded as a
@@ -45,7 +46,77 @@ export class HeldFd {
   writeAfterClose(data: string | Buffer): Outcome {
     return this.record('write', this.raw.writePlain(data));
   }
+
+  /**
+   * The kernel's TCP state of this socket (tcpi_state: 'ESTABLISHED', 'CLOSE' …), read
+   * with TCP_INFO. Not recorded: unlike read() or SO_ERROR it consumes no pending error.
+   */
+  tcpState(): string {
+    return TCP_STATES[readTcpInfo(this.raw.fd).state ?? 0] ?? 'UNKNOWN';
+  }
+
+  /**
+   * Wait until the socket reaches `state` (e.g. 'CLOSE' once the kernel gave up on it),
+   * polling TCP_INFO, so that the next call is the first one after that moment.
+   * Resolves with whether it got there within timeout_s.
+   */
+  async waitForState(state: string, timeout_s: number, poll_s = 0.005): Promise<boolean> {
+    const until = Date.now() + timeout_s * 1000;
+    while (this.tcpState() !== state) {
+      if (Date.now() > until) return false;
+      await new Promise((r) => setTimeout(r, poll_s * 1000));
+    }
+    this.log.record({ kind: 'mark', name: `${this.side} socket ${state}` });
+    return true;
+  }
+
+  /**
+   * tcpState(), recorded as a `getsockopt` syscall whose result is the state, so an
+   * expectation can check it (e.g. the server is still FIN_WAIT2 after its peer vanished).
+   */
+  checkState(): string {
+    const state = this.tcpState();
+    this.log.record({ kind: 'syscall', side: this.side, call: 'getsockopt', option: 'TCP_INFO', raw: true, result: state });
+    return state;
+  }
+
+  /**
+   * The notes' "write until it blocks": write() chunks until the kernel refuses with
+   * EAGAIN (the fd is non-blocking), each call recorded. Node's socket.write() would
+   * queue in userland past its highWaterMark instead, so only a raw write finds where
+   * the kernel's send buffer is full. Returns the bytes the kernel accepted.
+   */
+  fillSendBuffer(chunk = 64 * 1024): number {
+    const data = Buffer.alloc(chunk, 0x41); // 'A', as the notes send
+    let total = 0;
+    for (;;) {
+      const o = this.write(data);
+      if ('error' in o) return total;
+      total += o.result;
+    }
+  }
+
+  /**
+   * Wait until the peer advertises a zero window with nothing left in flight: the
+   * moment tcp_ack() arms the persist timer (tcp_check_probe_timer()). Polls TCP_INFO
+   * (tcpi_snd_wnd, 6.2+; without it, falls back to waiting for tcpi_unacked = 0).
+   */
+  async waitForZeroWindow(timeout_s: number, poll_s = 0.002): Promise<boolean> {
+    const until = Date.now() + timeout_s * 1000;
+    for (;;) {
+      const info = readTcpInfo(this.raw.fd);
+      if ((info.snd_wnd ?? 0) === 0 && info.unacked === 0) {
+        this.log.record({ kind: 'mark', name: `${this.side} sees a zero window, nothing in flight`, notsent_bytes: info.notsent_bytes });
+        return true;
+      }
+      if (Date.now() > until) return false;
+      await new Promise((r) => setTimeout(r, poll_s * 1000));
+    }
+  }
 }
+
+/** include/net/tcp_states.h, in order from 1 (TCP_ESTABLISHED). */
+const TCP_STATES = ['', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING'];
 
 export class Connection {
   private error: Promise<string>;
@@ -79,6 +150,19 @@ export class Connection {
   /** Keep the kernel socket for raw syscalls after Node lets go of it (see HeldFd). */
   holdFd(): HeldFd {
     return new HeldFd(RawFd.dup(fdOf(this.socket)), this.side, this.deps.log);
+  }
+
+  /**
+   * Hand the socket over to raw syscalls only: hold a dup of the fd, then let Node close
+   * its own. The kernel socket lives on in the dup (close(2) of one fd sends nothing),
+   * and Node no longer reads it — Node would otherwise swallow the FIN (and answer it
+   * with its own FIN, allowHalfOpen being off), the data and the pending error.
+   */
+  detach(): HeldFd {
+    const held = this.holdFd();
+    this.socket.destroy();
+    this.deps.log.record({ kind: 'mark', name: `${this.side} detached from Node (raw fd only)` });
+    return held;
   }
 
   /** Resolves with the errno name (e.g. ETIMEDOUT) when the kernel kills the connection. */

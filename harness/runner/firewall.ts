@@ -73,9 +73,9 @@ async function iptables(args: string[]): Promise<void> {
  * TCPLAB_SANDBOX; the netns backend passes "netns:<name>", and the runner checks
  * it really is inside that namespace (same nsfs inode as /run/netns/<name>), so
  * a runner started by hand cannot edit the host's rules. The docker backend
- * passes "docker:<container name>": /.dockerenv must exist and the hostname match.
+ * passes "docker:<container name>", checked as below.
  */
-function assertInsideSandbox(): void {
+export function assertInsideSandbox(): void {
   const sandbox = process.env.TCPLAB_SANDBOX;
   if (!sandbox) throw new Error('refusing to change iptables outside a tcplab sandbox (TCPLAB_SANDBOX is not set)');
   const [backend, name] = sandbox.split(':');
@@ -84,9 +84,13 @@ function assertInsideSandbox(): void {
     const expected = name ? fs.statSync(`/run/netns/${name}`, { throwIfNoEntry: false })?.ino : undefined;
     if (own !== expected) throw new Error(`refusing to change iptables: this process is not inside network namespace '${name}'`);
   } else if (backend === 'docker') {
-    // Docker writes /.dockerenv into every container, and the docker backend
-    // makes the container's hostname its name.
+    // A tcplab container: Docker wrote /.dockerenv, its hostname is the name the
+    // backend gave it (tcplab-…), and its network namespace has nothing but
+    // loopback (NetworkMode none). A host, even one that is itself a container,
+    // has another interface, so its rules are never touched.
     if (!fs.existsSync('/.dockerenv')) throw new Error('refusing to change iptables: this process is not inside a Docker container (no /.dockerenv)');
-    if (name && os.hostname() !== name) throw new Error(`refusing to change iptables: this container is '${os.hostname()}', not '${name}'`);
+    if (!name?.startsWith('tcplab') || os.hostname() !== name) throw new Error(`refusing to change iptables: this container is '${os.hostname()}', not tcplab's '${name}'`);
+    const links = fs.readdirSync('/sys/class/net');
+    if (links.some((l) => l !== 'lo')) throw new Error(`refusing to change iptables: this network namespace has more than loopback (${links.join(', ')})`);
   }
 }

@@ -8,10 +8,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { lookup } from '../../experiments/registry.ts';
+import { requireNode } from '../preflight.ts';
 import type { RunnerJob, RunnerReport } from './job.ts';
 import { ScenarioClock } from './clock.ts';
 import { EventLog } from './event-log.ts';
 import { Firewall } from './firewall.ts';
+import { NetstatSampler } from './observers/netstat-sampler.ts';
 import { SsSampler } from './observers/ss-sampler.ts';
 import { Tcpdump } from './observers/tcpdump.ts';
 import { scenarioContext, SkipScenario, type SocketRegistry } from './scenario.ts';
@@ -21,6 +23,7 @@ import { TcpInfoSampler } from './observers/tcp-info-sampler.ts';
 const CAPTURE_TAIL_S = 0.3;
 
 async function main(runDir: string): Promise<number> {
+  requireNode(); // socket options depend on it: fail loudly, never run without them
   const job: RunnerJob = JSON.parse(fs.readFileSync(path.join(runDir, 'job.json'), 'utf8'));
   const { def } = lookup(job.experiment);
   const file = (name: string) => path.join(runDir, name);
@@ -38,11 +41,14 @@ async function main(runDir: string): Promise<number> {
     process.stdout.write(JSON.stringify({ kind: 'ss', t, lines }) + '\n');
   });
 
+  const netstat = def.netstat ? new NetstatSampler(file('netstat.log'), now, job.predicted_s) : undefined;
+
   const tcpdump = await Tcpdump.start(file('capture.pcap'));
   let stopping = false;
   const teardown = async (): Promise<RunnerReport['capture']> => {
     stopping = true;
     await ss.stop();
+    await netstat?.stop();
     const capture = await tcpdump.stop();
     await firewall.removeAll().catch(() => {});
     for (const s of sockets.values()) s.destroy();
@@ -56,6 +62,7 @@ async function main(runDir: string): Promise<number> {
 
   clock = new ScenarioClock();
   ss.start();
+  netstat?.start();
   let scenarioError: string | undefined;
   let skipped: string | undefined;
   let timedOut = false;

@@ -2,8 +2,9 @@
 import net from 'node:net';
 import { Connection, HeldFd } from './connection.ts';
 import { RawListener } from './raw-listener.ts';
+import { readTcpInfo } from './tcp-info.ts';
 import { type Deps, type SocketOptions, toKernelOptions } from './socket-options.ts';
-import { applyOptions, fdOf } from './sockopt.ts';
+import { applyOptions, fdOf, getIntOption, type SocketOptionName } from './sockopt.ts';
 
 export class Listener {
   private readonly pending: net.Socket[] = [];
@@ -53,6 +54,32 @@ export class QuietListener {
     return ok ? new HeldFd(fd, 'server', this.deps.log) : fd;
   }
 
+  /**
+   * How many connections wait in the accept queue: getsockopt(TCP_INFO) on the listener,
+   * whose tcpi_unacked is sk_ack_backlog — the same number ss prints as LISTEN Recv-Q.
+   * Recorded as a getsockopt syscall whose result is that number.
+   */
+  acceptQueue(): number {
+    const n = readTcpInfo(this.raw.fd).unacked ?? 0;
+    this.deps.log.record({ kind: 'syscall', side: 'server', call: 'getsockopt', raw: true, result: n, what: 'TCP_INFO tcpi_unacked (accept queue)' });
+    return n;
+  }
+
+  /**
+   * accept() once a connection is in the accept queue (polling TCP_INFO, which is not
+   * recorded, so the timeline shows one accept, not a row of EAGAINs).
+   */
+  async acceptWhenQueued(timeout_s = 5): Promise<HeldFd> {
+    const until = Date.now() + timeout_s * 1000;
+    while ((readTcpInfo(this.raw.fd).unacked ?? 0) === 0) {
+      if (Date.now() > until) throw new Error(`no connection reached the accept queue of port ${this.port} within ${timeout_s} s`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const fd = this.accept();
+    if (typeof fd === 'string') throw new Error(`accept() failed: ${fd}`);
+    return fd;
+  }
+
   close(): void {
     this.raw.close();
   }
@@ -63,8 +90,11 @@ export class ServerFactory {
 
   /** listen() on 127.0.0.1 and never accept: what the notes mean by "the server does not accept". */
   listenWithoutAccept({ port = 7000, backlog = 16, options = {} }: { port?: number; backlog?: number; options?: SocketOptions } = {}): QuietListener {
-    const raw = RawListener.open(port, backlog, toKernelOptions(options));
-    this.deps.log.record({ kind: 'syscall', side: 'server', call: 'listen', raw: true, result: port });
+    const kernelOptions = toKernelOptions(options);
+    const raw = RawListener.open(port, backlog, kernelOptions);
+    // Read back what took effect (TCP_DEFER_ACCEPT 10 reads back as 15: whole SYN-ACK slots).
+    const applied = Object.fromEntries(Object.keys(kernelOptions).map((n) => [n, getIntOption(raw.fd, n as SocketOptionName)]));
+    this.deps.log.record({ kind: 'syscall', side: 'server', call: 'listen', raw: true, result: port, ...(Object.keys(applied).length ? { options: applied } : {}) });
     return new QuietListener(raw, port, this.deps);
   }
 

@@ -15,6 +15,8 @@ export interface SocketOptions {
   nodelay?: boolean;
   rcvbuf?: number;
   sndbuf?: number;
+  /** TCP_DEFER_ACCEPT in seconds, on a listener (the kernel rounds it to SYN-ACK retransmission slots). */
+  defer_accept_s?: number;
 }
 
 export function toKernelOptions(o: SocketOptions): Partial<Record<SocketOptionName, number>> {
@@ -30,6 +32,7 @@ export function toKernelOptions(o: SocketOptions): Partial<Record<SocketOptionNa
   if (o.nodelay !== undefined) k.TCP_NODELAY = o.nodelay ? 1 : 0;
   if (o.rcvbuf !== undefined) k.SO_RCVBUF = o.rcvbuf;
   if (o.sndbuf !== undefined) k.SO_SNDBUF = o.sndbuf;
+  if (o.defer_accept_s !== undefined) k.TCP_DEFER_ACCEPT = o.defer_accept_s;
   return k;
 }
 

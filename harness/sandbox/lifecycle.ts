@@ -1,6 +1,8 @@
 // Sandboxes are always destroyed: on success, on failure (finally), and on
 // Ctrl-C / SIGTERM / a timeout (the signal handler destroys every live one
 // before the process exits).
+import fs from 'node:fs';
+import { procSysPath, resolveSysctls } from '../experiment/sysctls.ts';
 import type { Backend, Sandbox, SandboxSpec } from './sandbox.ts';
 
 const live = new Set<Sandbox>();
@@ -28,7 +30,10 @@ export async function destroyAll(): Promise<void> {
 
 export async function withSandbox<T>(backend: Backend, spec: SandboxSpec, use: (sandbox: Sandbox) => Promise<T>): Promise<T> {
   installSignalHandlers();
-  const sandbox = await backend.create(spec);
+  // Optional sysctls (experiment/sysctls.ts) the kernel lacks are dropped here,
+  // so backends only see plain names. netns and docker run on the host's kernel.
+  const has = (name: string) => backend.hasSysctl?.(name) ?? fs.existsSync(procSysPath(name));
+  const sandbox = await backend.create({ ...spec, sysctls: resolveSysctls(spec.sysctls, has).sysctls });
   live.add(sandbox);
   try {
     return await use(sandbox);

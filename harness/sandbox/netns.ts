@@ -11,6 +11,26 @@ import { assertNamespacedSysctl, type Backend, type ExecOptions, type ExecResult
 
 export const NAME_PREFIX = 'tcplab';
 
+/**
+ * tcplab-<experiment>-<owner pid>-<random>: the owner's pid lets --cleanup
+ * tell a leftover from a namespace another run is still using.
+ */
+export function namespaceName(label: string, pid = process.pid): string {
+  return `${NAME_PREFIX}-${label}-${pid}-${crypto.randomBytes(3).toString('hex')}`;
+}
+
+/** Whether the process that made this namespace is gone (names without a pid count as gone). */
+export function ownerGone(name: string): boolean {
+  const pid = Number(/-(\d+)-[0-9a-f]{6}$/.exec(name)?.[1]);
+  if (!pid) return true;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 async function ip(args: string[]): Promise<string> {
   return (await execa('ip', args)).stdout;
 }
@@ -77,7 +97,7 @@ export const netnsBackend: Backend = {
   async create(spec: SandboxSpec): Promise<Sandbox> {
     const reason = await this.unavailable();
     if (reason) throw new PrerequisiteError(reason);
-    const name = `${NAME_PREFIX}-${spec.label}-${crypto.randomBytes(3).toString('hex')}`;
+    const name = namespaceName(spec.label);
     await ip(['netns', 'add', name]);
     try {
       await ip(['-n', name, 'link', 'set', 'lo', 'up']);
@@ -98,7 +118,7 @@ export const netnsBackend: Backend = {
     const names = list.stdout
       .split('\n')
       .map((l) => l.split(' ')[0] ?? '')
-      .filter((n) => n.startsWith(`${NAME_PREFIX}-`));
+      .filter((n) => n.startsWith(`${NAME_PREFIX}-`) && ownerGone(n));
     for (const n of names) await destroyNamespace(n);
     return names;
   },

@@ -56,6 +56,12 @@ export interface Backend {
   create(spec: SandboxSpec): Promise<Sandbox>;
   /** Remove sandboxes that earlier runs left behind; returns their names. */
   cleanupLeftovers(): Promise<string[]>;
+  /**
+   * Whether the sandbox's kernel has this sysctl, for optional ones
+   * (experiment/sysctls.ts). Absent: the host's /proc/sys answers, which is
+   * right for backends on the host's kernel (netns, docker); a vm answers for its own.
+   */
+  hasSysctl?(name: string): boolean;
 }
 
 /** Sysctls read back into result.json, whether or not the experiment pins them. */

@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '../events.ts';
 import type { Schedule } from '../model/schedule.ts';
-import { count, judge, outcome, timing } from './judge.ts';
-import { packet, syscall } from './match.ts';
-import { ABSOLUTE_FLOOR_S, APP_WAKEUP } from './tolerance.ts';
+import { count, judge, outcome, scripted, timing } from './judge.ts';
+import { packet, state, syscall } from './match.ts';
+import { ABSOLUTE_FLOOR_S, APP_WAKEUP, TIMER_CALLBACK_LATENCY_S } from './tolerance.ts';
 
 const schedule: Schedule = {
   anchor: 'synack',
@@ -54,8 +54,8 @@ describe('judge', () => {
     const base = [pkt(0, 'synack', 's2c'), pkt(1, 'keepalive-probe'), pkt(2.01, 'rst')];
     const on = judge(schedule, packet({ class: 'synack' }), specs, [...base, errno(2.02)]).expectations[2]!;
     expect(on).toMatchObject({ expected_s: 2.01, ok: true });
-    expect(on.tolerance_s).toBeCloseTo(ABSOLUTE_FLOOR_S + APP_WAKEUP.s, 6);
-    const late = judge(schedule, packet({ class: 'synack' }), specs, [...base, errno(2.01 + ABSOLUTE_FLOOR_S + APP_WAKEUP.s + 0.001)]).expectations[2]!;
+    expect(on.tolerance_s).toBeCloseTo(ABSOLUTE_FLOOR_S + TIMER_CALLBACK_LATENCY_S + APP_WAKEUP.s, 6);
+    const late = judge(schedule, packet({ class: 'synack' }), specs, [...base, errno(2.01 + ABSOLUTE_FLOOR_S + TIMER_CALLBACK_LATENCY_S + APP_WAKEUP.s + 0.001)]).expectations[2]!;
     expect(late.ok).toBe(false);
   });
 
@@ -63,7 +63,7 @@ describe('judge', () => {
     const errno = { t: 2.03, kind: 'syscall', side: 'client', call: 'read', error: 'ETIMEDOUT' } as TimelineEvent;
     const e = judge(schedule, packet({ class: 'synack' }), specs, [pkt(0, 'synack', 's2c'), pkt(1, 'keepalive-probe'), errno]).expectations[2]!;
     expect(e).toMatchObject({ expected_s: 2, ok: true });
-    expect(e.tolerance_s).toBeCloseTo(0.032 + APP_WAKEUP.s, 6);
+    expect(e.tolerance_s).toBeCloseTo(0.032 + TIMER_CALLBACK_LATENCY_S + APP_WAKEUP.s, 6);
   });
 
   it('chains from the expectation when the arming event was not observed, widening the window', () => {
@@ -71,7 +71,7 @@ describe('judge', () => {
     const [probe, rst, , n] = judge(schedule, packet({ class: 'synack' }), specs, events).expectations;
     expect(probe).toMatchObject({ observed_s: null, ok: false });
     expect(rst).toMatchObject({ expected_s: 2, ok: true });
-    expect(rst!.window_s![1]).toBeCloseTo(2.064, 6);
+    expect(rst!.window_s![1]).toBeCloseTo(2.064 + 2 * TIMER_CALLBACK_LATENCY_S, 6); // two chained windows
     expect(n).toMatchObject({ expected: 1, observed: 0, ok: false });
   });
 
@@ -88,7 +88,8 @@ describe('judge', () => {
     };
     const events = [pkt(0, 'synack', 's2c'), pkt(1.02, 'keepalive-probe'), pkt(2.044, 'rst')];
     const rst = judge(aligned, packet({ class: 'synack' }), specs, events).expectations[1]!;
-    expect(rst).toMatchObject({ expected_s: 2.044, ok: true, tolerance_s: 0.008 });
+    expect(rst).toMatchObject({ expected_s: 2.044, ok: true });
+    expect(rst!.tolerance_s).toBeCloseTo(0.008 + TIMER_CALLBACK_LATENCY_S, 9);
     const off = judge(aligned, packet({ class: 'synack' }), specs, [events[0]!, events[1]!, pkt(2.025, 'rst')]).expectations[1]!;
     expect(off.ok).toBe(false); // within the granule, but not where the wheel puts it
   });
@@ -102,3 +103,45 @@ describe('judge', () => {
   });
 });
 
+
+describe('judge: scripted moments', () => {
+  // The scenario writes at 8 s; the kernel reacts to that packet at once.
+  const script: Schedule = {
+    anchor: 'synack',
+    notes: [],
+    events: [{ id: 'accept', label: 'data creates the child', at_s: 8, after: null, delay_s: 8, early_s: 0, late_s: 0, cite: 'x' }],
+  };
+  const listen = (t: number, recv_q: number): TimelineEvent => ({ t, kind: 'timer', side: 'server', state: 'LISTEN', timer: 'off', remaining_s: 0, count: 0, recv_q });
+  const data = (t: number): TimelineEvent => ({ t, kind: 'packet', dir: 'c2s', flags: 'P.', seq: 1, ack: 1, win: 512, len: 11, class: 'data' });
+  const specsFor = [
+    scripted('client writes', 'accept', packet({ dir: 'c2s', class: 'data' })),
+    timing('accept queue', 'accept', state({ side: 'server', state: 'LISTEN', recv_q: 1, edge: 'enter' })),
+  ];
+
+  it('reports the runner\'s lateness without judging it, and judges the kernel\'s reaction against the packet', () => {
+    const events = [pkt(0, 'synack', 's2c'), listen(8.05, 0), data(8.093), listen(8.095, 1)];
+    const [send, queue] = judge(script, packet({ class: 'synack' }), specsFor, events, [8.05, 8.095]).expectations;
+    expect(send).toMatchObject({ ok: true, expected_s: 8, observed_s: 8.093 });
+    expect(send!.window_s).toBeUndefined();
+    expect(send!.note).toMatch(/scripted: the runner sent it 93\.0 ms after its moment/);
+    expect(queue).toMatchObject({ ok: true, expected_s: 8.093 });
+  });
+
+  it('still fails a scripted packet that comes early', () => {
+    const events = [pkt(0, 'synack', 's2c'), data(7.9)];
+    expect(judge(script, packet({ class: 'synack' }), specsFor, events).expectations[0]!.ok).toBe(false);
+  });
+});
+
+describe('count with a reasoned shortfall', () => {
+  it('accepts up to `fewer` less than expected, never more, and says why', () => {
+    const sched = { anchor: 'a', events: [], notes: [] };
+    const ev = (t: number): TimelineEvent => ({ t, kind: 'packet', dir: 'c2s', flags: '.', seq: 0, ack: 0, win: 0, len: 60, class: 'data-retrans' });
+    const spec = count('merged', 2, packet({ len: 60 }), { n: 1, why: 'deferred free' });
+    const one = judge(sched, packet({}), [spec], [ev(1)]).expectations[0]!;
+    expect(one).toMatchObject({ ok: true, observed: 1, note: '1 fewer: deferred free' });
+    expect(judge(sched, packet({}), [spec], [ev(1), ev(2), ev(3)]).expectations[0]!.ok).toBe(false);
+    expect(judge(sched, packet({}), [spec], []).expectations[0]!.ok).toBe(false); // no anchor either
+    expect(judge(sched, packet({}), [count('exact', 2, packet({ len: 60 }))], [ev(1)]).expectations[0]!.ok).toBe(false);
+  });
+});

@@ -17,6 +17,13 @@ export interface TimingSpec {
   observe: Matcher;
   /** Extra lateness when the observation is made in userspace, with its reason. */
   lag?: Lag;
+  /**
+   * The scenario chose this moment (e.g. "the client writes at 8 s"): the packet
+   * must not come early, but how late the runner's timer woke up is the runner's
+   * scheduling, not the kernel's, so lateness is reported, not judged. The packet
+   * still witnesses the event, so the kernel's reactions are judged against it.
+   */
+  scripted?: boolean;
 }
 
 export interface CountSpec {
@@ -24,6 +31,8 @@ export interface CountSpec {
   name: string;
   expected: number;
   observe: Matcher;
+  /** Up to this many fewer are also right, for the reason given (e.g. a kernel deferral). */
+  fewer?: { n: number; why: string };
 }
 
 /** A call's outcome (an errno name, a byte count, 'EOF'), whenever it happened. */
@@ -38,7 +47,15 @@ export interface OutcomeSpec {
 export type ExpectationSpec = TimingSpec | CountSpec | OutcomeSpec;
 
 export const timing = (name: string, predicted: string, observe: Matcher, lag?: Lag): TimingSpec => ({ kind: 'timing', name, predicted, observe, lag });
-export const count = (name: string, expected: number, observe: Matcher): CountSpec => ({ kind: 'count', name, expected, observe });
+/** A packet the scenario sends at a scripted moment (see TimingSpec.scripted). */
+export const scripted = (name: string, predicted: string, observe: Matcher): TimingSpec => ({ kind: 'timing', name, predicted, observe, scripted: true });
+export const count = (name: string, expected: number, observe: Matcher, fewer?: CountSpec['fewer']): CountSpec => ({
+  kind: 'count',
+  name,
+  expected,
+  observe,
+  ...(fewer ? { fewer } : {}),
+});
 export const outcome = (name: string, observe: Matcher, expected: string | number): OutcomeSpec => ({ kind: 'outcome', name, observe, expected });
 
 /** One judged expectation: the `expectations[]` entry of result.json. */
@@ -84,8 +101,10 @@ export function judge(
   events: readonly TimelineEvent[],
   /** When ss sampled (state observations lie between two samples). */
   sampleTimes: readonly number[] = [],
+  /** When each ss sample (by its start time) finished: see match.ts observe(). */
+  sampleEnds: ReadonlyMap<number, number> = new Map(),
 ): Judgement {
-  const anchorEvent = observe(anchor, events, sampleTimes);
+  const anchorEvent = observe(anchor, events, sampleTimes, sampleEnds);
   if (!anchorEvent) {
     return {
       anchor_s: null,
@@ -104,7 +123,7 @@ export function judge(
   const witness = new Map<string, number>();
   for (const s of specs) {
     if (s.kind !== 'timing' || s.observe.kind !== 'packet' || witness.has(s.predicted)) continue;
-    const seen = observe(s.observe, events, sampleTimes);
+    const seen = observe(s.observe, events, sampleTimes, sampleEnds);
     if (seen) witness.set(s.predicted, seen.t);
   }
 
@@ -142,11 +161,14 @@ export function judge(
     }
     if (s.kind === 'count') {
       const observed = matchAll(s.observe, events).length;
-      return { name: s.name, expected_s: null, observed_s: null, tolerance_s: null, ok: observed === s.expected, expected: s.expected, observed };
+      const fewest = s.expected - (s.fewer?.n ?? 0);
+      const ok = observed <= s.expected && observed >= fewest;
+      const note = s.fewer && ok && observed < s.expected ? { note: `${s.expected - observed} fewer: ${s.fewer.why}` } : {};
+      return { name: s.name, expected_s: null, observed_s: null, tolerance_s: null, ok, expected: s.expected, observed, ...note };
     }
     const e = schedule.events.find((x) => x.id === s.predicted);
     if (!e) throw new Error(`expectation '${s.name}' refers to '${s.predicted}', which the model did not predict`);
-    const seen = observe(s.observe, events, sampleTimes);
+    const seen = observe(s.observe, events, sampleTimes, sampleEnds);
     // A second observation of an event whose packet was seen (e.g. the errno
     // after the RST) is judged against that packet: same kernel moment, plus lag.
     const witnessed = s.observe.kind !== 'packet' ? witness.get(e.id) : undefined;
@@ -161,14 +183,15 @@ export function judge(
         : windowFor(e, s.lag);
     const expected = base.t + (witnessed !== undefined ? 0 : e.delay_s + (aligned?.late_s ?? 0));
     let lo = expected - base.early - w.early_s;
-    const hi = expected + base.late + w.late_s;
+    // Scripted: only "not early" is judged (TimingSpec.scripted).
+    const hi = s.scripted ? Infinity : expected + base.late + w.late_s;
     // The model may allow the event at an earlier firing (a bound crossed by lateness).
     if (e.earliest_at_s !== undefined && witnessed === undefined) lo = Math.min(lo, anchorEvent.t + e.earliest_at_s - w.early_s);
     const common = {
       name: s.name,
       expected_s: r6(expected),
-      tolerance_s: r6(Math.max(hi - expected, expected - lo)),
-      window_s: [r6(lo), r6(hi)] as [number, number],
+      tolerance_s: r6(s.scripted ? expected - lo : Math.max(hi - expected, expected - lo)),
+      ...(s.scripted ? {} : { window_s: [r6(lo), r6(hi)] as [number, number] }),
       at_s: e.at_s,
       nominal_s: r6(anchorEvent.t + e.at_s),
       predicted: e.id,
@@ -181,7 +204,8 @@ export function judge(
     const error = seen.t - expected;
     const sampled = seen.since !== undefined ? `seen by ss between ${since.toFixed(3)} and ${seen.t.toFixed(3)} s` : undefined;
     const miss = ok ? undefined : error > 0 && since > hi ? `${fmt(since - expected)} late` : `${fmt(-error)} early`;
-    const note = [miss, sampled].filter(Boolean).join('; ');
+    const late = s.scripted && ok ? `scripted: the runner sent it ${fmt(error)} after its moment (its own scheduling, not judged)` : undefined;
+    const note = [miss, sampled, late].filter(Boolean).join('; ');
     return { ...common, observed_s: r6(seen.t), error_s: r6(error), ok, ...(note ? { note } : {}) };
   });
 

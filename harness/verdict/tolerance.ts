@@ -25,6 +25,14 @@ export interface Lag {
  */
 export const APP_WAKEUP: Lag = { s: 0.025, why: 'epoll wakeup + libuv read + runner timestamp (userspace sees the error after the kernel acts)' };
 
+/**
+ * A packet the scenario sends at a scripted moment (e.g. "write at 8 s"): the
+ * moment is counted from when the client saw the handshake done — a fraction of
+ * a millisecond after the anchor, never before it — and the runner's setTimeout
+ * then wakes up late by up to the same scheduling slice as APP_WAKEUP.
+ */
+export const SCRIPTED: Lag = { s: 0.025, why: 'scenario setTimeout wakeup, counted from the client seeing the handshake done (just after the anchor)' };
+
 export interface Window {
   early_s: number;
   late_s: number;
@@ -34,6 +42,16 @@ export interface Window {
 export function windowFor(e: Pick<PredictedEvent, 'early_s' | 'late_s'>, lag?: Lag): Window {
   return {
     early_s: Math.max(ABSOLUTE_FLOOR_S, e.early_s),
-    late_s: Math.max(ABSOLUTE_FLOOR_S, e.late_s) + (lag?.s ?? 0),
+    late_s: Math.max(ABSOLUTE_FLOOR_S, e.late_s) + TIMER_CALLBACK_LATENCY_S + (lag?.s ?? 0),
   };
 }
+
+/**
+ * A timer fires at a tick, but its packet is captured only after the tick interrupt,
+ * the timer softirq and the transmit path have run, and the previous packet it is
+ * measured from was delayed the same way by a different amount. Whole-jiffy model
+ * windows therefore need this much on the late side: measured on 6.18 (2 vCPUs), a
+ * firing at the far edge of its granule came 34 us past it (test-read-noack, an RTO
+ * 110 jiffies after the previous one), and re-armed timers spread by up to 0.5 ms.
+ */
+export const TIMER_CALLBACK_LATENCY_S = 0.001;

@@ -36,7 +36,8 @@ export class SsSampler {
     const t = this.now();
     const r = await execa('ss', ['-tanoiOH'], { reject: false });
     const lines = r.stdout.split('\n').filter((l) => l.trim() !== '');
-    fs.writeSync(this.fd, `# t=${round6(t)}\n${lines.map((l) => l.trimEnd()).join('\n')}\n`);
+    // end=: when ss had finished; it read the kernel somewhere in [t, end].
+    fs.writeSync(this.fd, `# t=${round6(t)} end=${round6(this.now())}\n${lines.map((l) => l.trimEnd()).join('\n')}\n`);
     this.onSample(t, lines);
   }
 
