@@ -3,8 +3,25 @@ import { closest, distance } from 'fastest-levenshtein';
 import type { ExperimentDef } from '../harness/experiment/define.ts';
 import { UsageError } from '../harness/errors.ts';
 import testIdle from './test-idle.ts';
+import testSynSent from './test-syn-sent.ts';
+import testSynRecv from './test-syn-recv.ts';
+import testSynAck from './test-syn-ack.ts';
+import testAcceptDefer from './test-accept-defer.ts';
+import testDead from './test-dead.ts';
+import testDead2 from './test-dead2.ts';
+import rtoRetries2 from './rto-retries2.ts';
+import testZero from './test-zero.ts';
+import testPacing from './test-pacing.ts';
+import testPacing2 from './test-pacing2.ts';
+import testPacing3 from './test-pacing3.ts';
+import testReadNoack from './test-read-noack.ts';
+import testRst from './test-rst.ts';
+import testRst2 from './test-rst2.ts';
+import socketSemantics from './socket-semantics.ts';
+import netstatKeepalive from './netstat-keepalive.ts';
+import netstatKeepaliveSend from './netstat-keepalive-send.ts';
 
-export const catalogue: readonly ExperimentDef[] = [testIdle];
+export const catalogue: readonly ExperimentDef[] = [testIdle, testSynSent, testSynRecv, testSynAck, testAcceptDefer, testDead, testDead2, rtoRetries2, testZero, testPacing, testPacing2, testPacing3, testReadNoack, testRst, testRst2, socketSemantics, netstatKeepalive, netstatKeepaliveSend];
 
 export interface ExperimentRef {
   def: ExperimentDef;
