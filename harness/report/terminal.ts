@@ -43,6 +43,7 @@ export function formatSummary(r: RunResult): string {
     ...(r.reason ? [pc.red(`  ${r.reason}`)] : []),
     r.notes_comparison.differs ? pc.yellow(`  ${r.notes_comparison.line}`) : pc.dim(`  ${r.notes_comparison.line}`),
     pc.dim(`  run folder: ${r.runDir}  (capture.pcap opens with tcpdump -r / Wireshark)`),
+    pc.dim(`  timeline:   ${r.runDir}/timeline.svg`),
   ].join('\n');
 }
 
