@@ -8,7 +8,7 @@ import pc from 'picocolors';
 import { analyseRunFolder, writeResult } from './analyse.ts';
 import { describeExperiment, listExperiments } from './report/catalogue-text.ts';
 import { UsageError } from './errors.ts';
-import { requireHostTools } from './preflight.ts';
+import { requireHostTools, requireNode } from './preflight.ts';
 import { catalogue, lookup } from '../experiments/registry.ts';
 import { resolveParams } from './experiment/resolve.ts';
 import { ProgressBoard } from './report/progress.ts';
@@ -17,6 +17,13 @@ import { formatMany, formatSummary } from './report/terminal.ts';
 import { PROJECT_DIR, RunnerError } from './run-experiment.ts';
 import { DEFAULT_PARALLEL, overallVerdict, type RunOutcome, runMany } from './run-many.ts';
 import { BACKEND_CHOICES, selectBackend } from './sandbox/select.ts';
+import { doctor } from './doctor.ts';
+import { dockerBackend, inContainerBackend, insideTcplabContainer } from './sandbox/docker.ts';
+import { netnsBackend } from './sandbox/netns.ts';
+import { explain, explainLines, formatExplanation, netstatSampler, ssSampler, watch } from './explain/index.ts';
+import { DEFAULT_COMPARE, FAMILIES, formatFamilies, formatPrediction, predict } from './predict/index.ts';
+import { redrawTimelines, writeResultsIndex } from './report/results-index.ts';
+import { writeTimeline } from './report/timeline-svg.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -26,6 +33,11 @@ function allForms(): string[] {
 }
 
 async function exp(ref: string | undefined, o: ExpOptions): Promise<number> {
+  if (o.doctor) {
+    process.stdout.write(`${await doctor()}\n`);
+    return 0;
+  }
+  if (o.cleanup) return cleanup();
   if (o.list) {
     process.stdout.write(listExperiments() + '\n');
     return 0;
@@ -45,8 +57,10 @@ async function exp(ref: string | undefined, o: ExpOptions): Promise<number> {
     resolveParams(def, variant, o.set, Boolean(o.fast));
   }
 
-  const backend = await selectBackend(o.backend);
-  await requireHostTools();
+  requireNode();
+  const backend = await selectBackend(o.backend, { privileged: Boolean(o.privileged) });
+  // Only netns runs the host's tools; a container brings its own.
+  if (backend.name === 'netns') await requireHostTools();
   const board = new ProgressBoard();
   const outcomes = await runMany(refs, {
     sets: o.set,
@@ -59,7 +73,7 @@ async function exp(ref: string | undefined, o: ExpOptions): Promise<number> {
 
   if (refs.length === 1) {
     const [r] = outcomes as [RunOutcome];
-    if (r.verdict === 'error') throw new RunnerError(r.reason);
+    if (r.verdict === 'error') throw r.cause instanceof Error ? r.cause : new RunnerError(r.reason);
     printOne(r, Boolean(o.json));
     return r.verdict === 'fail' ? 1 : 0;
   }
@@ -67,6 +81,15 @@ async function exp(ref: string | undefined, o: ExpOptions): Promise<number> {
   if (o.json) process.stdout.write(JSON.stringify({ runs: outcomes, verdict }) + '\n');
   (o.json ? process.stderr : process.stdout).write(formatMany(outcomes) + '\n');
   return verdict === 'error' ? 2 : verdict === 'fail' ? 1 : 0;
+}
+
+/** Remove what earlier runs left behind: tcplab containers and namespaces. */
+async function cleanup(): Promise<number> {
+  const removed = insideTcplabContainer()
+    ? await inContainerBackend.cleanupLeftovers()
+    : [...(await dockerBackend.cleanupLeftovers()), ...(process.getuid?.() === 0 ? await netnsBackend.cleanupLeftovers() : [])];
+  process.stdout.write(removed.length ? `removed ${removed.length}: ${removed.join(', ')}\n` : 'nothing was left over\n');
+  return 0;
 }
 
 function printOne(result: RunResult, json: boolean): void {
@@ -93,6 +116,9 @@ interface ExpOptions {
   fast?: boolean;
   set: string[];
   backend: string;
+  privileged?: boolean;
+  cleanup?: boolean;
+  doctor?: boolean;
   json?: boolean;
   out: string;
 }
@@ -100,6 +126,7 @@ interface ExpOptions {
 async function analyse(dir: string, o: { json?: boolean }): Promise<number> {
   const result = await analyseRunFolder(dir);
   writeResult(result);
+  writeTimeline(result);
   process.stdout.write((o.json ? JSON.stringify(result) : formatSummary(result)) + '\n');
   return result.verdict === 'fail' ? 1 : 0;
 }
@@ -122,6 +149,9 @@ function program(): Command {
     .option('--parallel <n>', 'at most n runs at once (with --all or --repeat)', String(DEFAULT_PARALLEL))
     .option('--set <name=value>', 'override a parameter (repeatable), e.g. --set keepidle=1', collect, [])
     .addOption(new Option('--backend <name>', 'where to run it').choices(BACKEND_CHOICES).default('auto'))
+    .option('--privileged', 'docker only, opt-in: a privileged container instead of CAP_NET_ADMIN + CAP_NET_RAW')
+    .option('--cleanup', 'remove sandboxes earlier runs left behind (tcplab containers and network namespaces)')
+    .option('--doctor', 'show what this machine offers (Docker engine and image, root, tools, kernel) and what is missing')
     .option('--json', 'print exactly one JSON document (the result) on stdout')
     .option('--out <dir>', 'parent folder of run folders', path.join(PROJECT_DIR, 'results'))
     .action(async (ref: string | undefined, o: ExpOptions) => {
@@ -137,7 +167,66 @@ function program(): Command {
       process.exitCode = await analyse(dir, o);
     });
 
+  p.command('explain')
+    .description('explain a netstat -o or ss -o timer, or a whole line (npm run explain -- "timer:(on,1.999ms,1)")')
+    .argument('[text...]', 'the timer or socket line, quoted; without it, ss/netstat output is read from stdin')
+    .option('--watch <addr:port>', 'follow a live connection on this machine and narrate each change (Ctrl-C stops)')
+    .option('--netstat', 'with --watch: sample netstat -tnoa instead of ss -tanoH')
+    .option('--interval <ms>', 'with --watch: time between samples', '200')
+    .option('--json', 'print the explanation as JSON')
+    .action(async (words: string[], o: { watch?: string; netstat?: boolean; interval: string; json?: boolean }) => {
+      if (o.watch) {
+        const stop = new AbortController();
+        process.once('SIGINT', () => stop.abort());
+        await watch(o.watch, {
+          onLine: (l) => process.stdout.write(`${l}\n`),
+          sample: o.netstat ? netstatSampler : ssSampler,
+          interval_ms: positiveInt('--interval', o.interval),
+          signal: stop.signal,
+        });
+        return;
+      }
+      if (words.length === 0 && process.stdin.isTTY) {
+        throw new UsageError('what should I explain?', 'npm run explain -- "on (0.21/2/2)", or pipe ss -tano / netstat -tno output into it');
+      }
+      const found = words.length ? [explain(words.join(' '))] : explainLines(await readStdin());
+      const text = o.json ? JSON.stringify(found.length === 1 ? found[0] : found) : found.map(formatExplanation).join(`\n\n${'─'.repeat(72)}\n\n`);
+      process.stdout.write(`${text}\n`);
+    });
+
+  p.command('predict')
+    .description("the model's schedule for a timer family and settings, and how it differs between kernels")
+    .argument('<family>', FAMILIES.join(' | '))
+    .option('--set <name=value>', 'a sysctl (tcp_retries2=8) or socket option (keepidle=5, user_timeout=3000 in ms); repeatable', collect, [])
+    .option('--kernel <version>', "the kernel to predict for (default: this machine's)", os.release())
+    .option('--compare <versions>', 'kernels to compare with, comma-separated', DEFAULT_COMPARE.join(','))
+    .option('--json', 'print the prediction as JSON')
+    .addHelpText('after', `\n${formatFamilies()}`)
+    .action((family: string, o: { set: string[]; kernel: string; compare: string; json?: boolean }) => {
+      const compare = o.compare.split(',').map((k) => k.trim()).filter(Boolean);
+      const pr = predict(family, o.set, o.kernel, compare);
+      process.stdout.write(`${o.json ? JSON.stringify(pr) : formatPrediction(pr)}\n`);
+    });
+
+  p.command('report')
+    .description('write results/index.html over every run folder (offline, no external assets)')
+    .option('--out <dir>', 'the results folder', path.join(PROJECT_DIR, 'results'))
+    .option('--timelines', 'also redraw timeline.svg in every run folder from its result.json')
+    .action((o: { out: string; timelines?: boolean }) => {
+      if (o.timelines) {
+        const { drawn, skipped } = redrawTimelines(o.out);
+        process.stderr.write(`${drawn.length} timelines drawn${skipped.length ? `, ${skipped.length} skipped` : ''}\n`);
+      }
+      process.stdout.write(`${writeResultsIndex(o.out)}\n`);
+    });
+
   return p;
+}
+
+async function readStdin(): Promise<string> {
+  let s = '';
+  for await (const chunk of process.stdin) s += chunk;
+  return s;
 }
 
 async function main(argv: string[]): Promise<void> {

