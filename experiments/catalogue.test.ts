@@ -8,6 +8,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultSchema } from '../harness/report/result.ts';
+import { engineStatus } from '../harness/sandbox/docker.ts';
 import { runCli } from '../harness/testing/run-cli.ts';
 import { catalogue } from './registry.ts';
 
@@ -17,46 +18,62 @@ afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 const forms = catalogue.flatMap((e) => [e.id, ...Object.keys(e.variants ?? {}).map((v) => `${e.id}:${v}`)]);
 const nameOf = (r: { experiment: string; variant: string | null }) => r.experiment + (r.variant ? `:${r.variant}` : '');
 
-let all: { exitCode: number; stderr: string; doc: { runs: Record<string, unknown>[]; verdict: string } };
+type AllRun = { exitCode: number; stderr: string; doc: { runs: Record<string, unknown>[]; verdict: string } };
 
-beforeAll(async () => {
-  const r = await runCli(['exp', '--all', '--fast', '--backend', 'netns', '--json', '--out', out]);
+async function runAll(backend: string): Promise<AllRun> {
+  const dir = path.join(out, backend);
+  const r = await runCli(['exp', '--all', '--fast', '--backend', backend, '--json', '--out', dir]);
   // Exactly one JSON document on stdout, whatever went to stderr.
-  all = { exitCode: r.exitCode, stderr: r.stderr, doc: JSON.parse(r.stdout) };
-}, 600_000);
+  return { exitCode: r.exitCode, stderr: r.stderr, doc: JSON.parse(r.stdout) };
+}
 
-describe('npm run exp -- --all --fast', () => {
-  it('runs every experiment and variant once and passes', () => {
+const engine = await engineStatus();
+
+// The same catalogue on both backends: a container must show what a namespace shows.
+describe.each([
+  { backend: 'netns', unavailable: undefined },
+  { backend: 'docker', unavailable: engine.ok ? undefined : `no Docker engine: ${engine.reason}` },
+])('npm run exp -- --all --fast --backend $backend', ({ backend, unavailable }) => {
+  let all: AllRun;
+
+  beforeAll(async () => {
+    if (!unavailable) all = await runAll(backend);
+  }, 600_000);
+
+  it('runs every experiment and variant once and passes', (ctx) => {
+    if (unavailable) ctx.skip(unavailable);
     expect(all.doc.runs.map((r) => nameOf(r as never)).sort()).toEqual([...forms].sort());
-    expect(all.doc.verdict, all.stderr).toBe('pass');
+    const failed = all.doc.runs.filter((r) => r.verdict !== 'pass' && r.verdict !== 'skip');
+    expect(failed.map((r) => `${nameOf(r as never)}: ${JSON.stringify((r.expectations as { ok: boolean }[] | undefined)?.filter((e) => !e.ok) ?? r.reason)}`)).toEqual([]);
+    expect(all.doc.verdict).toBe('pass');
     expect(all.exitCode).toBe(0);
   });
 
-  it('leaves none of its namespaces and no process of its runs behind', async () => {
+  it('leaves none of its sandboxes and no process of its runs behind', async (ctx) => {
+    if (unavailable) ctx.skip(unavailable);
     const namespaces = (await execa('ip', ['netns', 'list'])).stdout;
-    for (const r of all.doc.runs) expect(namespaces).not.toContain(String(r.sandbox));
-    expect((await execa('pgrep', ['-f', out], { reject: false })).stdout).toBe('');
+    const containers = (await execa('docker', ['ps', '-a', '--format', '{{.Names}}'], { reject: false })).stdout;
+    for (const r of all.doc.runs) {
+      expect(namespaces).not.toContain(String(r.sandbox));
+      expect(containers).not.toContain(String(r.sandbox));
+    }
+    expect((await execa('pgrep', ['-f', path.join(out, backend)], { reject: false })).stdout).toBe('');
   });
-});
 
-describe.each(forms)('%s --fast', (ref) => {
-  const run = () => all.doc.runs.find((r) => nameOf(r as never) === ref)!;
-
-  it('honours the JSON contract and every expectation held', () => {
-    const doc = run();
+  it.for(forms)('%s honours the JSON contract; its capture opens with tcpdump -r', async (ref, ctx) => {
+    if (unavailable) ctx.skip(unavailable);
+    const doc = all.doc.runs.find((r) => nameOf(r as never) === ref)!;
     const result = resultSchema.parse(doc);
-    if (result.verdict === 'skip') return; // a kernel without the feature: the reason is in the run
-    expect(result.expectations.filter((e) => !e.ok)).toEqual([]);
-    expect(result.verdict).toBe('pass');
-    expect(result.backend).toBe('netns');
+    expect(result.backend).toBe(backend);
     expect(result.kernel).toBe(os.release());
+    if (result.verdict === 'skip') {
+      expect(result.reason).toBeTruthy(); // a kernel without the feature says which
+      return;
+    }
+    expect(result.expectations.filter((e) => !e.ok)).toEqual([]);
     expect(result.expectations.some((e) => e.observed_s !== null || e.observed !== undefined)).toBe(true);
-  });
-
-  it('leaves a run folder whose capture opens with tcpdump -r', async () => {
-    const { runDir } = run() as { runDir: string };
-    for (const f of ['result.json', 'capture.pcap', 'ss.log', 'events.jsonl']) expect(fs.existsSync(path.join(runDir, f)), f).toBe(true);
-    const read = await execa('tcpdump', ['-nn', '-r', path.join(runDir, 'capture.pcap')], { reject: false });
+    for (const f of ['result.json', 'capture.pcap', 'ss.log', 'events.jsonl', 'timeline.svg']) expect(fs.existsSync(path.join(result.runDir, f)), f).toBe(true);
+    const read = await execa('tcpdump', ['-nn', '-r', path.join(result.runDir, 'capture.pcap')], { reject: false });
     expect(read.exitCode).toBe(0);
   });
 });

@@ -15,7 +15,7 @@ import { ProgressBoard } from './report/progress.ts';
 import type { RunResult } from './report/result.ts';
 import { formatMany, formatSummary } from './report/terminal.ts';
 import { PROJECT_DIR, RunnerError } from './run-experiment.ts';
-import { DEFAULT_PARALLEL, overallVerdict, type RunOutcome, runMany } from './run-many.ts';
+import { defaultParallel, overallVerdict, type RunOutcome, runMany } from './run-many.ts';
 import { BACKEND_CHOICES, selectBackend } from './sandbox/select.ts';
 import { doctor } from './doctor.ts';
 import { dockerBackend, inContainerBackend, insideTcplabContainer } from './sandbox/docker.ts';
@@ -49,7 +49,7 @@ async function exp(ref: string | undefined, o: ExpOptions): Promise<number> {
   if (o.all && ref) throw new UsageError(`--all runs the whole catalogue; drop '${ref}' or --all`);
   if (!ref && !o.all) throw new UsageError('which experiment?', 'name one, e.g. npm run exp test-idle, or list them with npm run exp -- --list');
   const repeat = positiveInt('--repeat', o.repeat);
-  const parallel = positiveInt('--parallel', o.parallel);
+  const parallel = o.parallel === undefined ? defaultParallel(Boolean(o.fast)) : positiveInt('--parallel', o.parallel);
   const refs = o.all ? allForms() : Array<string>(repeat).fill(ref!);
   // Bad names and --set values are reported before anything starts.
   for (const r of new Set(refs)) {
@@ -110,7 +110,7 @@ function positiveInt(flag: string, text: string): number {
 interface ExpOptions {
   all?: boolean;
   repeat: string;
-  parallel: string;
+  parallel?: string;
   list?: boolean;
   describe?: string;
   fast?: boolean;
@@ -146,7 +146,7 @@ function program(): Command {
     .option('--all', 'run every experiment and variant in the catalogue')
     .option('--fast', 'the fast form: same behaviour with smaller timers (seconds instead of minutes)')
     .option('--repeat <n>', 'run the experiment n times', '1')
-    .option('--parallel <n>', 'at most n runs at once (with --all or --repeat)', String(DEFAULT_PARALLEL))
+    .option('--parallel <n>', 'at most n runs at once (with --all or --repeat; default 4 with --fast, else 8)')
     .option('--set <name=value>', 'override a parameter (repeatable), e.g. --set keepidle=1', collect, [])
     .addOption(new Option('--backend <name>', 'where to run it').choices(BACKEND_CHOICES).default('auto'))
     .option('--privileged', 'docker only, opt-in: a privileged container instead of CAP_NET_ADMIN + CAP_NET_RAW')

@@ -10,10 +10,15 @@ import { liveText } from './report/live-text.ts';
 import { newRunId, type RunOptions, runExperiment } from './run-experiment.ts';
 
 /**
- * Runs wait on kernel timers, not the CPU: four at once on 2 cores left every
- * keepalive firing within its ±8 ms window (16/16 fast test-idle runs, measured).
+ * Runs wait on kernel timers, not the CPU; what they spend is start-up (tsx,
+ * sandbox) and the ss sampler. Fast forms start often, so 4 at once on 2 cores
+ * (16/16 fast test-idle runs kept every keepalive firing in its ±8 ms window).
+ * Real-length runs mostly sleep for minutes: 8 at once lets the four ~16-minute
+ * ones run beside everything else, so --all takes about as long as the longest.
  */
-export const DEFAULT_PARALLEL = 4;
+export function defaultParallel(fast: boolean): number {
+  return fast ? 4 : 8;
+}
 
 /** A run that could not happen (its sandbox or runner failed): reported, not judged. */
 export interface RunError {

@@ -39,12 +39,27 @@ export interface Window {
 }
 
 /** How far before/after its expected time an observation of `e` may fall. */
-export function windowFor(e: Pick<PredictedEvent, 'early_s' | 'late_s'>, lag?: Lag): Window {
+export function windowFor(e: Pick<PredictedEvent, 'early_s' | 'late_s'> & { after?: string | null }, lag?: Lag): Window {
+  // A timer re-armed from an earlier firing may be expired on another CPU (see CROSS_CPU_TICK_S);
+  // a first arm (after = the anchor) already carries that jiffy in the model (model/tick-phase.ts).
+  const crossCpu = e.after ? CROSS_CPU_TICK_S : 0;
   return {
     early_s: Math.max(ABSOLUTE_FLOOR_S, e.early_s),
-    late_s: Math.max(ABSOLUTE_FLOOR_S, e.late_s) + TIMER_CALLBACK_LATENCY_S + (lag?.s ?? 0),
+    late_s: Math.max(ABSOLUTE_FLOOR_S, e.late_s) + crossCpu + TIMER_CALLBACK_LATENCY_S + (lag?.s ?? 0),
   };
 }
+
+/**
+ * Two firings seen in the capture may have run on two CPUs whose ticks are up to
+ * one jiffy apart: only tick_do_timer_cpu advances jiffies (tick-sched.c, v6.18),
+ * and a timer that is not pinned may be expired by another CPU than the one that
+ * armed it (get_nohz_timer_target before 6.9, the timer_migration.c hierarchy
+ * since). model/tick-phase.ts gives first arms this jiffy; re-armed timers whose
+ * lateness is not exact (timer-wheel.ts alignedFiring) need it too. Measured on
+ * 6.18, 2 vCPUs: the second RTO (102 jiffies, granule 8) came 36.0 ms after the
+ * first, twice in 98 fast runs — 9 jiffies, one past calc_index()'s 8.
+ */
+export const CROSS_CPU_TICK_S = 0.004;
 
 /**
  * A timer fires at a tick, but its packet is captured only after the tick interrupt,
