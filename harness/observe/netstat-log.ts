@@ -1,4 +1,4 @@
-// netstat.log (runner/observers/netstat-sampler.ts) turned into timeline `timer` events
+// netstat.log (runner/observers/command-sampler.ts, NETSTAT) turned into timeline `timer` events
 // with source 'netstat', parsed by netstat-timer.ts. Fields match ss's where they mean
 // the same (timer name, remaining_s, count = RETRANS for `on`, PROBES otherwise) and
 // netstat's own fields are added: retrans, probes, and the neighbouring sample times

@@ -13,8 +13,7 @@ import type { RunnerJob, RunnerReport } from './job.ts';
 import { ScenarioClock } from './clock.ts';
 import { EventLog } from './event-log.ts';
 import { Firewall } from './firewall.ts';
-import { NetstatSampler } from './observers/netstat-sampler.ts';
-import { SsSampler } from './observers/ss-sampler.ts';
+import { CommandSampler, NETSTAT, SS } from './observers/command-sampler.ts';
 import { Tcpdump } from './observers/tcpdump.ts';
 import { scenarioContext, SkipScenario, type SocketRegistry } from './scenario.ts';
 import { TcpInfoSampler } from './observers/tcp-info-sampler.ts';
@@ -35,13 +34,13 @@ async function main(runDir: string): Promise<number> {
   const firewall = new Firewall(log);
 
   const tcpInfo = new TcpInfoSampler(sockets, log);
-  const ss = new SsSampler(file('ss.log'), now, job.predicted_s, (t, lines) => {
+  const ss = new CommandSampler(SS, file('ss.log'), now, job.predicted_s, (t, lines) => {
     tcpInfo.sample();
     // Echoed for the host's live status line only; ss.log is the record.
     process.stdout.write(JSON.stringify({ kind: 'ss', t, lines }) + '\n');
   });
 
-  const netstat = def.netstat ? new NetstatSampler(file('netstat.log'), now, job.predicted_s) : undefined;
+  const netstat = def.netstat ? new CommandSampler(NETSTAT, file('netstat.log'), now, job.predicted_s) : undefined;
 
   const tcpdump = await Tcpdump.start(file('capture.pcap'));
   let stopping = false;

@@ -30,7 +30,7 @@ import { execa } from 'execa';
 import { PrerequisiteError } from '../errors.ts';
 import { ensureImage } from './docker-image.ts';
 import { runLines } from './exec-lines.ts';
-import { assertNamespacedSysctl, type Backend, type ExecOptions, type ExecResult, RECORDED_SYSCTLS, type Sandbox, type SandboxSpec } from './sandbox.ts';
+import { assertNamespacedSysctl, type Backend, type ExecOptions, type ExecResult, RECORDED_SYSCTLS, type Sandbox, TIMER_SYSCTLS, type SandboxSpec } from './sandbox.ts';
 
 /** The label every sandbox container carries; leftovers are found by it. */
 export const LABEL = 'tcplab';
@@ -449,17 +449,7 @@ export function insideTcplabContainer(): boolean {
  * (TCPLAB_TCP_RETRIES2=5 docker compose run …): a container's sysctls are fixed
  * when it starts. Only those every kernel has, or the container would not start.
  */
-export const COMPOSE_SYSCTLS = [
-  'net.ipv4.tcp_keepalive_time',
-  'net.ipv4.tcp_keepalive_intvl',
-  'net.ipv4.tcp_keepalive_probes',
-  'net.ipv4.tcp_retries1',
-  'net.ipv4.tcp_retries2',
-  'net.ipv4.tcp_syn_retries',
-  'net.ipv4.tcp_synack_retries',
-  'net.ipv4.tcp_fin_timeout',
-  'net.ipv4.tcp_orphan_retries',
-] as const;
+export const COMPOSE_SYSCTLS = TIMER_SYSCTLS;
 
 /** net.ipv4.tcp_retries2 → TCPLAB_TCP_RETRIES2 */
 export function composeEnvName(sysctl: string): string {

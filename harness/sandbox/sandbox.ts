@@ -64,8 +64,8 @@ export interface Backend {
   hasSysctl?(name: string): boolean;
 }
 
-/** Sysctls read back into result.json, whether or not the experiment pins them. */
-export const RECORDED_SYSCTLS = [
+/** The TCP timer sysctls every kernel tcplab models has (per network namespace since 4.x). */
+export const TIMER_SYSCTLS = [
   'net.ipv4.tcp_keepalive_time',
   'net.ipv4.tcp_keepalive_intvl',
   'net.ipv4.tcp_keepalive_probes',
@@ -75,6 +75,11 @@ export const RECORDED_SYSCTLS = [
   'net.ipv4.tcp_synack_retries',
   'net.ipv4.tcp_fin_timeout',
   'net.ipv4.tcp_orphan_retries',
+] as const;
+
+/** Sysctls read back into result.json, whether or not the experiment pins them (some only on newer kernels). */
+export const RECORDED_SYSCTLS = [
+  ...TIMER_SYSCTLS,
   'net.ipv4.tcp_early_retrans',
   'net.ipv4.tcp_syn_linear_timeouts',
   'net.ipv4.tcp_rto_max_ms',

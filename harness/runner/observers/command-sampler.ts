@@ -1,18 +1,29 @@
-// Samples `ss -tanoiOH` inside the sandbox. The raw lines go to ss.log under a
-// "# t=<seconds>" header per sample, so the run can be re-analysed later; only
-// the sandbox's own sockets exist there, so no filter is needed.
+// Runs a socket-listing command inside the sandbox at the sample plan's moments
+// (dense near predicted events, sparse in long waits) and keeps its raw lines in
+// a log under a "# t=<start> end=<finish>" header per sample, so the run can be
+// re-analysed later. Only the sandbox's own sockets exist there: no filter needed.
 import fs from 'node:fs';
 import { execa } from 'execa';
 import { round6 } from '../event-log.ts';
 import { nextSampleDelay } from './sample-plan.ts';
 
-export class SsSampler {
+/** ss -tanoiOH: one line per socket with its timer and tcp_info (iproute2 6.1 has no JSON). */
+export const SS = { file: 'ss', args: ['-tanoiOH'] } as const;
+/**
+ * netstat -tnao (net-tools): what /proc/net/tcp holds, so its timer column shows
+ * icsk_retransmits and icsk_probes_out at once — `on (0.21/2/2)` — which ss cannot.
+ * The notes' "port 1/port 2" were read with `netstat -c --timer`.
+ */
+export const NETSTAT = { file: 'netstat', args: ['-tnao'] } as const;
+
+export class CommandSampler {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private inFlight: Promise<void> = Promise.resolve();
   private readonly fd: number;
 
   constructor(
+    private readonly command: { file: string; args: readonly string[] },
     logPath: string,
     private readonly now: () => number,
     private readonly predicted: readonly number[],
@@ -34,9 +45,9 @@ export class SsSampler {
 
   async sample(): Promise<void> {
     const t = this.now();
-    const r = await execa('ss', ['-tanoiOH'], { reject: false });
+    const r = await execa(this.command.file, this.command.args, { reject: false });
     const lines = r.stdout.split('\n').filter((l) => l.trim() !== '');
-    // end=: when ss had finished; it read the kernel somewhere in [t, end].
+    // end=: when the command had finished; it read the kernel somewhere in [t, end].
     fs.writeSync(this.fd, `# t=${round6(t)} end=${round6(this.now())}\n${lines.map((l) => l.trimEnd()).join('\n')}\n`);
     this.onSample(t, lines);
   }
