@@ -13,15 +13,19 @@ export function scriptExpectations(p: ScriptPrediction): ExpectationSpec[] {
 
 /**
  * Each predicted packet at its moment, chained to the previous one: a packet the
- * script's own sleep sends is judged only as "not early" (judge.ts scripted); a packet
- * that answers another (0 s later) is judged to the kernel's precision.
+ * script's own sleep sends is judged only as "not early" (judge.ts scripted); one a
+ * call sends right after the previous step gets the userspace wakeup allowance; a
+ * packet the kernel sends in answer to another is judged to the kernel's precision.
  */
 export function packetExpectations(p: ScriptPrediction): ExpectationSpec[] {
   const specs: ExpectationSpec[] = [];
   for (const pk of p.packets) {
     const e = p.schedule.events.find((x) => x.id === pk.id)!;
     const m = packet({ dir: pk.dir, class: pk.class, nth: pk.nth, ...(pk.flags ? { flags: pk.flags } : {}) });
-    specs.push(pk.sleeps > 0 ? scripted(e.label, pk.id, m) : timing(e.label, pk.id, m));
+    // A packet a call sends (it leads its step) leaves when the scenario's event loop
+    // gets to that call: userspace scheduling, the same budget as APP_WAKEUP. Only a
+    // packet the kernel sends in answer to another is judged to the kernel's precision.
+    specs.push(pk.sleeps > 0 ? scripted(e.label, pk.id, m) : timing(e.label, pk.id, m, pk.leads ? APP_WAKEUP : undefined));
   }
   return specs;
 }
