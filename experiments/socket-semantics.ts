@@ -21,7 +21,7 @@ import type { Schedule } from '../harness/model/schedule.ts';
 import { type ScriptStep, scriptPrediction } from '../harness/model/script-schedule.ts';
 import { listenRecvQ } from '../harness/model/semantics.ts';
 import type { ScenarioContext } from '../harness/runner/scenario.ts';
-import { performScript } from '../harness/runner/script.ts';
+import { performScriptOnPair } from '../harness/runner/script.ts';
 import { count, type ExpectationSpec, outcome, scripted, timing } from '../harness/verdict/judge.ts';
 import { packet, state, syscall } from '../harness/verdict/match.ts';
 import { callExpectations, scriptExpectations } from '../harness/verdict/script-expectations.ts';
@@ -143,13 +143,8 @@ export default defineExperiment({
   async scenario(ctx) {
     const { p } = ctx;
     if (p.accept_queue) return acceptQueueScenario(ctx);
-    const listener = ctx.server.listenWithoutAccept();
     const options = p.peer_silent ? { keepalive: { idle_s: p.keepidle, interval_s: p.keepintvl, count: p.keepcnt } } : {};
-    // Raw fds on both ends: Node would read the FIN, the data and the pending error itself.
-    const client = (await ctx.client.connect(listener, options)).detach();
-    const connected = ctx.now(); // the script counts from here: just after the anchor
-    const server = await listener.acceptWhenQueued();
-    await performScript(script(p), { client, server }, ctx, connected);
+    await performScriptOnPair(script(p), ctx, options);
   },
 
   anchor: packet({ dir: 'c2s', class: 'ack' }),

@@ -13,7 +13,7 @@ import { defineExperiment } from '../harness/experiment/define.ts';
 import { param } from '../harness/experiment/params.ts';
 import type { ScriptStep } from '../harness/model/script-schedule.ts';
 import { scriptPrediction } from '../harness/model/script-schedule.ts';
-import { performScript } from '../harness/runner/script.ts';
+import { performScriptOnPair } from '../harness/runner/script.ts';
 import { packet } from '../harness/verdict/match.ts';
 import { scriptExpectations } from '../harness/verdict/script-expectations.ts';
 
@@ -72,14 +72,7 @@ export default defineExperiment({
 
   predict: (p) => scriptPrediction(script(p)).schedule,
 
-  async scenario(ctx) {
-    const listener = ctx.server.listenWithoutAccept();
-    // Raw fds on both ends: Node would read the FIN (and answer it with its own FIN).
-    const client = (await ctx.client.connect(listener)).detach();
-    const connected = ctx.now(); // the script counts from here: just after the anchor
-    const server = await listener.acceptWhenQueued();
-    await performScript(script(ctx.p), { client, server }, ctx, connected);
-  },
+  scenario: (ctx) => performScriptOnPair(script(ctx.p), ctx),
 
   anchor: packet({ dir: 'c2s', class: 'ack' }),
 

@@ -5,7 +5,7 @@
 import type { ScriptStep } from '../model/script-schedule.ts';
 import type { HeldFd } from './connection.ts';
 import type { ScenarioContext } from './scenario.ts';
-import type { Side } from './socket-options.ts';
+import type { Side, SocketOptions } from './socket-options.ts';
 
 /** The notes' payload: `c.send(b"hello world")`. */
 export const NOTES_PAYLOAD = 'hello world';
@@ -47,4 +47,18 @@ export async function performScript(
       closed.add(step.side);
     }
   }
+}
+
+/**
+ * The semantics experiments' whole scenario: a server that never accepts through
+ * Node, a client that connects with `options`, both ends held as raw fds (Node
+ * would read the FIN, the data and the pending error itself), and the script
+ * played from the moment connect() returned — just after the anchor.
+ */
+export async function performScriptOnPair(steps: readonly ScriptStep[], ctx: ScenarioContext<unknown>, options: SocketOptions = {}): Promise<void> {
+  const listener = ctx.server.listenWithoutAccept();
+  const client = (await ctx.client.connect(listener, options)).detach();
+  const connected = ctx.now();
+  const server = await listener.acceptWhenQueued();
+  await performScript(steps, { client, server }, ctx, connected);
 }
