@@ -33,7 +33,7 @@
 import { DEFAULT_HZ, TCP_RTO_MAX_S, TCP_TIMEOUT_INIT_S, factsFor } from './kernel-facts.ts';
 import { armWindow } from './tick-phase.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
-import { alignedFiring, fireWindow } from './timer-wheel.ts';
+import { alignedFiring } from './timer-wheel.ts';
 
 /** secs_to_retrans(), net/ipv4/tcp.c (same in 3.x, 4.19, 6.x): TCP_DEFER_ACCEPT seconds → retransmits. */
 export function secsToRetrans(seconds: number, timeout: number = TCP_TIMEOUT_INIT_S, rtoMax: number = TCP_RTO_MAX_S): number {

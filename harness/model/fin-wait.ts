@@ -38,7 +38,7 @@
 import { DEFAULT_HZ, TCP_RTO_MIN_S, TCP_TIMEWAIT_LEN_S, factsFor } from './kernel-facts.ts';
 import { armWindow } from './tick-phase.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
-import { alignedFiring, fireWindow, secondsToJiffies } from './timer-wheel.ts';
+import { alignedFiring, secondsToJiffies } from './timer-wheel.ts';
 
 export interface FinWait2Params {
   /** net.ipv4.tcp_fin_timeout, seconds (default 60). */

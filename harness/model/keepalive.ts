@@ -29,7 +29,7 @@ import { DEFAULT_HZ } from './kernel-facts.ts';
 import { parseKernelVersion } from './kernel-version.ts';
 import { armWindow } from './tick-phase.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
-import { alignedFiring, fireWindow, maxChainLateness_s } from './timer-wheel.ts';
+import { alignedFiring, maxChainLateness_s } from './timer-wheel.ts';
 
 export interface KeepaliveParams {
   /** TCP_KEEPIDLE (or tcp_keepalive_time), seconds. */

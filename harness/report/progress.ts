@@ -14,7 +14,7 @@ export class ProgressBoard {
   private readonly multi: cliProgress.MultiBar | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly interactive = Boolean(process.stderr.isTTY)) {
+  constructor(interactive = Boolean(process.stderr.isTTY)) {
     if (interactive) {
       this.multi = new cliProgress.MultiBar(
         {

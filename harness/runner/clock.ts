@@ -7,7 +7,7 @@ import koffi from 'koffi';
 
 const libc = koffi.load('libc.so.6');
 const timespec = koffi.struct('tcplab_timespec', { tv_sec: 'int64_t', tv_nsec: 'long' });
-const clockGettime = libc.func('int clock_gettime(int clk, _Out_ tcplab_timespec *ts)');
+const clockGettime = libc.func('clock_gettime', 'int', ['int', koffi.out(koffi.pointer(timespec))]);
 const CLOCK_REALTIME = 0;
 
 export function wallClockSeconds(): number {

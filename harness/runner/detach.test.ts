@@ -1,16 +1,14 @@
 // Real sockets on loopback: a Connection handed over to raw syscalls (detach) and the
 // TCP state read from TCP_INFO (waitForState).
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { loopbackPair } from '../testing/loopback-pair.ts';
 import { ScenarioClock } from './clock.ts';
 import { Connection } from './connection.ts';
 import { EventLog } from './event-log.ts';
 
-const open: (net.Socket | net.Server)[] = [];
-afterEach(() => open.splice(0).forEach((s) => ('destroy' in s ? s.destroy() : s.close())));
 
 function deps() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcplab-detach-'));
@@ -20,24 +18,12 @@ function deps() {
   return { deps: { log, clock, sockets: new Map() }, lines };
 }
 
-async function pair(): Promise<{ client: net.Socket; server: net.Socket }> {
-  const srv = net.createServer();
-  open.push(srv);
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const accepted = new Promise<net.Socket>((r) => srv.once('connection', r));
-  const client = net.connect((srv.address() as net.AddressInfo).port, '127.0.0.1');
-  open.push(client);
-  await new Promise((r) => client.once('connect', r));
-  const server = await accepted;
-  open.push(server);
-  return { client, server };
-}
 
 const tick = () => new Promise((r) => setTimeout(r, 50));
 
 describe('Connection.detach()', () => {
   it('leaves the peer\'s FIN unanswered: Node no longer reads, so the socket stays in CLOSE_WAIT', async () => {
-    const { client, server } = await pair();
+    const { client, server } = await loopbackPair();
     const { deps: d, lines } = deps();
     const held = new Connection('client', client, {}, d).detach();
     expect(client.destroyed).toBe(true);
@@ -51,7 +37,7 @@ describe('Connection.detach()', () => {
   });
 
   it('waitForState() sees the kernel give up on the socket, and the pending error is still there', async () => {
-    const { client, server } = await pair();
+    const { client, server } = await loopbackPair();
     const { deps: d } = deps();
     const held = new Connection('client', client, {}, d).detach();
     server.resetAndDestroy();
@@ -61,7 +47,7 @@ describe('Connection.detach()', () => {
   });
 
   it('waitForState() gives up after its timeout', async () => {
-    const { client } = await pair();
+    const { client } = await loopbackPair();
     const { deps: d } = deps();
     const held = new Connection('client', client, {}, d).detach();
     expect(await held.waitForState('CLOSE', 0.05)).toBe(false);

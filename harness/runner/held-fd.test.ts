@@ -1,29 +1,13 @@
 // HeldFd's scenario helpers on a real loopback connection (the host's lo, like
 // raw-fd.test.ts): fill the kernel's send buffer, see the zero window, read the state.
-import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { loopbackPair } from '../testing/loopback-pair.ts';
 import { HeldFd } from './connection.ts';
 import type { EventLog } from './event-log.ts';
 import { RawFd } from './raw-fd.ts';
-import { fdOf, setIntOption } from './sockopt.ts';
+import { fdOf } from './sockopt.ts';
 
-const open: (net.Socket | net.Server)[] = [];
-afterEach(() => open.splice(0).forEach((s) => ('destroy' in s ? s.destroy() : s.close())));
 
-/** A connection whose server has a tiny receive buffer and never reads. */
-async function stalledPair(): Promise<{ client: net.Socket; server: net.Socket }> {
-  const srv = net.createServer({ pauseOnConnect: true });
-  open.push(srv);
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  setIntOption(fdOf(srv), 'SO_RCVBUF', 1024); // inherited by the accepted socket
-  const accepted = new Promise<net.Socket>((r) => srv.once('connection', r));
-  const client = net.connect((srv.address() as net.AddressInfo).port, '127.0.0.1');
-  open.push(client);
-  await new Promise((r) => client.once('connect', r));
-  const server = await accepted;
-  open.push(server);
-  return { client, server };
-}
 
 function recorder(): { log: EventLog; events: Record<string, unknown>[] } {
   const events: Record<string, unknown>[] = [];
@@ -32,7 +16,7 @@ function recorder(): { log: EventLog; events: Record<string, unknown>[] } {
 
 describe('HeldFd helpers', () => {
   it('fillSendBuffer writes until the kernel refuses with EAGAIN, recording each call', async () => {
-    const { client } = await stalledPair();
+    const { client } = await loopbackPair({ pauseOnConnect: true, serverRcvbuf: 1024 }) /* a server with a tiny buffer that never reads */;
     const { log, events } = recorder();
     const held = new HeldFd(RawFd.dup(fdOf(client)), 'client', log);
     const total = held.fillSendBuffer();
@@ -44,7 +28,7 @@ describe('HeldFd helpers', () => {
   });
 
   it('waitForZeroWindow resolves once the receiver advertises no window and nothing is in flight', async () => {
-    const { client } = await stalledPair();
+    const { client } = await loopbackPair({ pauseOnConnect: true, serverRcvbuf: 1024 }) /* a server with a tiny buffer that never reads */;
     const { log, events } = recorder();
     const held = new HeldFd(RawFd.dup(fdOf(client)), 'client', log);
     held.fillSendBuffer();
@@ -54,7 +38,7 @@ describe('HeldFd helpers', () => {
   });
 
   it('checkState records the TCP state as a getsockopt result', async () => {
-    const { client, server } = await stalledPair();
+    const { client, server } = await loopbackPair({ pauseOnConnect: true, serverRcvbuf: 1024 }) /* a server with a tiny buffer that never reads */;
     // Node would answer the FIN with its own (allowHalfOpen off): keep the client's
     // socket in a dup and let Node close its fd.
     const peer = RawFd.dup(fdOf(client));

@@ -1,33 +1,14 @@
 // Real sockets on loopback: what the kernel answers on a held fd.
-import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { loopbackPair } from '../testing/loopback-pair.ts';
 import { RawFd } from './raw-fd.ts';
 import { fdOf } from './sockopt.ts';
-
-const open: (net.Socket | net.Server)[] = [];
-afterEach(() => open.splice(0).forEach((s) => ('destroy' in s ? s.destroy() : s.close())));
-
-async function pair(): Promise<{ client: net.Socket; server: net.Socket }> {
-  return new Promise((resolve) => {
-    const srv = net.createServer((server) => resolve({ client, server }));
-    open.push(srv);
-    let client: net.Socket;
-    srv.listen(0, '127.0.0.1', () => {
-      client = net.connect((srv.address() as net.AddressInfo).port, '127.0.0.1');
-      open.push(client);
-    });
-  }).then((p) => {
-    const { client, server } = p as { client: net.Socket; server: net.Socket };
-    open.push(server);
-    return new Promise((r) => client.once('connect', () => r(p as never)));
-  });
-}
 
 const tick = () => new Promise((r) => setTimeout(r, 50));
 
 describe('RawFd on a real loopback connection', () => {
   it('reads EOF after the peer shuts down its side', async () => {
-    const { client, server } = await pair();
+    const { client, server } = await loopbackPair();
     const held = RawFd.dup(fdOf(client));
     client.pause();
     server.end();
@@ -37,7 +18,7 @@ describe('RawFd on a real loopback connection', () => {
   });
 
   it('gets EAGAIN from a read with nothing to read (the fd is non-blocking)', async () => {
-    const { client } = await pair();
+    const { client } = await loopbackPair();
     const held = RawFd.dup(fdOf(client));
     client.pause();
     expect(held.read()).toEqual({ error: 'EAGAIN' });
@@ -45,7 +26,7 @@ describe('RawFd on a real loopback connection', () => {
   });
 
   it('gets EPIPE writing after its own shutdown(SHUT_WR), as an errno, not a signal', async () => {
-    const { client } = await pair();
+    const { client } = await loopbackPair();
     const held = RawFd.dup(fdOf(client));
     expect(held.shutdown('SHUT_WR')).toEqual({ result: 0 });
     expect(held.write('x')).toEqual({ error: 'EPIPE' });
@@ -53,7 +34,7 @@ describe('RawFd on a real loopback connection', () => {
   });
 
   it('keeps the kernel socket alive after Node closes its fd, and gets EBADF once closed itself', async () => {
-    const { client, server } = await pair();
+    const { client, server } = await loopbackPair();
     const held = RawFd.dup(fdOf(client));
     const got = new Promise<string>((r) => server.once('data', (d) => r(d.toString())));
     client.destroy();
