@@ -3,7 +3,8 @@
 // It never touches the host's network: the namespace, its loopback and its
 // iptables rule vanish when this process exits.
 //
-//   0 s     client connects to 127.0.0.1:5555, keepalive 1 s / 1 s / 5, user timeout 2.5 s
+//   0 s     client connects to 127.0.0.1:5555, keepalive 1 s / 1 s / 5, user timeout 2.5 s;
+//           the watch starts once those are set
 //   ~0.1 s  iptables drops everything on lo
 //   ~1 s    keepalive probe 1 (unanswered)
 //   1.5 s   the client writes 1 byte: the retransmission timer takes over
@@ -28,8 +29,6 @@ const server = net.createServer((s) => {
 });
 await new Promise<void>((resolve) => server.listen(PORT, '127.0.0.1', resolve));
 
-const watching = watch(`127.0.0.1:${PORT}`, { onLine: (l) => lines.push(l), interval_ms: 50, signal: stop.signal });
-
 const client = net.connect({ host: '127.0.0.1', port: PORT });
 await new Promise<void>((resolve) => client.once('connect', () => resolve()));
 const fd = fdOf(client);
@@ -38,6 +37,11 @@ setIntOption(fd, 'TCP_KEEPIDLE', 1);
 setIntOption(fd, 'TCP_KEEPINTVL', 1);
 setIntOption(fd, 'TCP_KEEPCNT', 5);
 setIntOption(fd, 'TCP_USER_TIMEOUT', 2500);
+// Watch only now that keepalive is armed (setsockopt is synchronous): the first
+// sample that shows the connection then always shows its keepalive timer. Watching
+// from before connect() let a sample fall between connect and SO_KEEPALIVE, so the
+// connection first appeared as "ESTAB, no timer".
+const watching = watch(`127.0.0.1:${PORT}`, { onLine: (l) => lines.push(l), interval_ms: 50, signal: stop.signal });
 const died = new Promise<void>((resolve) => {
   client.on('error', (e: NodeJS.ErrnoException) => {
     clientError = e.code ?? e.message;

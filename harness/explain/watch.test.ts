@@ -125,13 +125,32 @@ describe('watch (sampling loop)', () => {
     expect(lines[3]).toMatch(/gone after 1 unanswered keepalive probes/);
   });
 
-  it('stops when aborted', async () => {
+  it('stops when aborted, without waiting out the interval', async () => {
     const stop = new AbortController();
+    let samples = 0;
     const sample: Sampler = async () => {
+      samples++;
       stop.abort();
+      return fromSs('ESTAB 0 0 127.0.0.1:40000 127.0.0.1:5555 timer:(keepalive,900ms,0)\n');
+    };
+    const lines: string[] = [];
+    const outcome = await Promise.race([
+      watch(':5555', { sample, interval_ms: 10_000, signal: stop.signal, onLine: (l) => lines.push(l), now: () => 0 }).then(() => 'returned'),
+      new Promise((r) => setTimeout(r, 2_000, 'still sleeping')),
+    ]);
+    expect(outcome).toBe('returned');
+    expect(samples).toBe(1);
+    expect(lines).toEqual(['watching :5555 every 10000 ms (Ctrl-C stops)', '   0.00 s  127.0.0.1:40000 → 127.0.0.1:5555  ESTAB, keepalive 0.9 s left, count 0']);
+  });
+
+  it('takes no sample when already aborted', async () => {
+    let samples = 0;
+    const sample: Sampler = async () => {
+      samples++;
       return [];
     };
-    await watch(':5555', { sample, interval_ms: 10_000, signal: stop.signal, onLine: () => {} });
+    await watch(':5555', { sample, signal: AbortSignal.abort(), onLine: () => {} });
+    expect(samples).toBe(0);
   });
 });
 
