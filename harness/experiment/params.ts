@@ -43,7 +43,7 @@ export function parseSets(specs: ParamSpecs, sets: readonly string[], experiment
       throw new UsageError(`--set '${raw}' is not name=value`, `write it like --set ${Object.keys(specs)[0] ?? 'name'}=5`);
     }
     const name = raw.slice(0, eq).trim();
-    const text = raw.slice(eq + 1).trim();
+    const text = raw.slice(eq + 1); // not trimmed: ' 10' is not a plain number
     const s = specs[name];
     if (!s) {
       const known = Object.keys(specs).join(', ') || '(none)';
@@ -54,14 +54,48 @@ export function parseSets(specs: ParamSpecs, sets: readonly string[], experiment
   return out;
 }
 
+// A value is plain decimal digits, nothing else: Number() would also take '1e1',
+// '0x10', ' 10' and '0b1'. Every unit is whole (no parameter takes fractions), so a
+// sign is read only to say "must be at least …" instead of "not a number".
+const DECIMAL_INTEGER = /^-?\d+$/;
+const DECIMAL_FRACTION = /^-?\d+\.\d+$/;
+
 function checkValue(name: string, s: ParamSpec, text: string): number {
-  const asNumber = s.unit === 'bool' ? boolText(text) : text === '' ? NaN : Number(text);
-  const parsed = s.schema.safeParse(asNumber);
-  if (!parsed.success || Number.isNaN(asNumber)) {
-    const why = Number.isNaN(asNumber) ? `'${text}' is not a number` : parsed.error?.issues.map((i) => i.message).join('; ');
+  const fail = (why: string): never => {
     throw new UsageError(`--set ${name}=${text}: ${why}`, `${name} is ${describeUnit(s)}: ${s.doc}`);
+  };
+  let value: number;
+  if (s.unit === 'bool') {
+    value = boolText(text);
+    if (Number.isNaN(value)) fail(`'${text}' is not on or off (1/0, true/false, on/off, yes/no)`);
+  } else if (DECIMAL_INTEGER.test(text)) {
+    value = Number(text) + 0; // + 0: '-0' is 0
+  } else if (DECIMAL_FRACTION.test(text)) {
+    return fail(`${name} must be ${wholeUnit(s.unit)}`);
+  } else {
+    return fail(`'${text}' is not a number in plain decimal digits (like ${name}=${s.default})`);
   }
-  return parsed.data;
+  const parsed = s.schema.safeParse(value);
+  if (!parsed.success) fail(parsed.error.issues.map((i) => issueText(name, s.unit, i)).join('; '));
+  return value;
+}
+
+/** zod's issue in the project's words: "keepidle must be at least 1 s". */
+function issueText(name: string, unit: ParamUnit, issue: z.core.$ZodIssue): string {
+  if (issue.code === 'too_small') return `${name} must be ${issue.inclusive ? 'at least' : 'more than'} ${amount(Number(issue.minimum), unit)}`;
+  if (issue.code === 'too_big') return `${name} must be ${issue.inclusive ? 'at most' : 'less than'} ${amount(Number(issue.maximum), unit)}`;
+  if (issue.code === 'invalid_type' && issue.expected === 'int') return `${name} must be ${wholeUnit(unit)}`;
+  return `${name}: ${issue.message}`;
+}
+
+function amount(n: number, unit: ParamUnit): string {
+  if (unit === 's' || unit === 'ms') return `${n} ${unit}`;
+  if (unit === 'bytes') return `${n} ${n === 1 ? 'byte' : 'bytes'}`;
+  return String(n);
+}
+
+function wholeUnit(unit: ParamUnit): string {
+  return { s: 'whole seconds', ms: 'whole milliseconds', count: 'a whole number', bytes: 'a whole number of bytes', bool: '1 or 0' }[unit];
 }
 
 function boolText(text: string): number {
