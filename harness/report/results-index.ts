@@ -2,10 +2,13 @@
 //
 // A row per run (results/<run-id>/<experiment>/result.json): when, experiment and
 // variant, kernel, backend, verdict, every expectation with its error, and links to
-// the timeline, the capture and the result. Offline and self-contained: inline CSS
+// the timeline, the capture and the result; above them the kernel matrix when
+// results/matrix.json exists (harness/matrix). Offline and self-contained: inline CSS
 // and a few lines of inline script (a filter), nothing fetched from anywhere.
 import fs from 'node:fs';
 import path from 'node:path';
+import { type MatrixCell, type MatrixDoc, parseMatrixDoc } from '../matrix/matrix-doc.ts';
+import { MATRIX_CSS, renderMatrixHtml } from '../matrix/matrix-html.ts';
 import type { Expectation } from '../verdict/judge.ts';
 import type { RunResult } from './result.ts';
 import { writeTimeline } from './timeline-svg.ts';
@@ -204,6 +207,30 @@ const SCRIPT = `
 })();
 `;
 
+/**
+ * The "Kernel matrix" section when resultsDir/matrix.json exists (npm run matrix),
+ * a note when it cannot be read, else nothing. Cells link to their run folder when
+ * it is inside resultsDir.
+ */
+function matrixSection(resultsDir: string): string {
+  const file = path.join(resultsDir, 'matrix.json');
+  if (!fs.existsSync(file)) return '';
+  let doc: MatrixDoc;
+  try {
+    doc = parseMatrixDoc(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    return `<section id="kernel-matrix"><h2>Kernel matrix</h2><div class="bad">matrix.json cannot be read: ${esc((e as Error).message)}</div></section>`;
+  }
+  const linkFor = (cell: MatrixCell): string | undefined => {
+    if (!cell.runDir) return undefined;
+    const dir = path.resolve(resultsDir, cell.runDir);
+    if (path.relative(resultsDir, dir).startsWith('..')) return undefined;
+    const target = ['timeline.svg', 'result.json'].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+    return target ? href(resultsDir, target) : undefined;
+  };
+  return renderMatrixHtml(doc, { linkFor });
+}
+
 /** The whole page for every run folder under resultsDir, newest first. Links are relative to resultsDir. */
 export function buildResultsIndex(resultsDir: string): string {
   const runs = findRunFolders(resultsDir)
@@ -211,19 +238,21 @@ export function buildResultsIndex(resultsDir: string): string {
     .sort((a, b) => b.started.localeCompare(a.started) || b.runId.localeCompare(a.runId));
   const count = (v: string) => runs.filter((r) => r.verdict === v).length;
   const kernels = [...new Set(runs.map((r) => r.kernel))].sort();
+  const matrix = matrixSection(resultsDir);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>tcplab results</title>
-<style>${STYLE}</style>
+<style>${STYLE}${matrix ? MATRIX_CSS : ''}</style>
 </head>
 <body>
 <h1>tcplab results</h1>
 <div class="sub">${runs.length} run${runs.length === 1 ? '' : 's'}: ${count('pass')} pass, ${count('fail')} fail, ${count('skip')} skip${
     count('unreadable') ? `, ${count('unreadable')} unreadable` : ''
   } · kernels: ${esc(kernels.join(', ') || 'none')} · generated ${esc(new Date().toISOString())}</div>
+${matrix}
 <div class="bar"><input type="search" id="q" placeholder="filter: experiment, kernel, backend, verdict…" aria-label="filter"><label><input type="checkbox" id="failonly"> failures and skips only</label><span id="shown" class="count"></span></div>
 <table>
 <thead><tr><th>started</th><th>experiment</th><th>kernel</th><th>backend</th><th>verdict</th><th>expectations (error = observed − expected)</th><th>files</th></tr></thead>
