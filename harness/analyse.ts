@@ -14,7 +14,8 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
   const { job, report, events } = folder;
   const { def } = lookup(job.experiment);
   const params = job.params as ParamValues<typeof def.params>;
-  const prediction = def.predict(params, job.context.kernel);
+  const modelKernel = job.context.kernel_version ?? job.context.kernel;
+  const prediction = def.predict(params, modelKernel);
   const judged = judge(prediction, def.anchor, def.expect(prediction, params), events, folder.sampleTimes, folder.sampleEnds);
 
   // A capture that lost packets cannot show that a packet was absent.
@@ -34,13 +35,14 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
   } catch {
     onNotesKernel = undefined; // settings the 4.19 model cannot take
   }
-  const comparison = compareWithNotes(def.notesSaw, prediction, onNotesKernel, job.context.kernel, judged.expectations, judged.anchor_s);
+  const comparison = compareWithNotes(def.notesSaw, prediction, onNotesKernel, modelKernel, judged.expectations, judged.anchor_s);
 
   return {
     experiment: job.experiment,
     variant: job.context.variant,
     fast: job.context.fast,
     kernel: job.context.kernel,
+    kernel_version: modelKernel,
     backend: job.context.backend,
     sandbox: job.context.sandbox,
     params: job.params,

@@ -54,9 +54,10 @@ export async function runExperiment(o: RunOptions): Promise<RunResult> {
   const sysctls = def.sysctls?.(params) ?? {};
 
   return withSandbox(o.backend, { label: def.id, sysctls, projectDir: PROJECT_DIR, runDir }, async (sandbox) => {
+    const modelKernel = sandbox.kernelVersion ?? sandbox.kernel;
     let prediction;
     try {
-      prediction = def.predict(params, sandbox.kernel);
+      prediction = def.predict(params, modelKernel);
     } catch (err) {
       throw new UsageError(`the model cannot predict ${def.id} for these settings: ${(err as Error).message}`, 'check the --set values');
     }
@@ -72,6 +73,7 @@ export async function runExperiment(o: RunOptions): Promise<RunResult> {
         variant: variant ?? null,
         fast: o.fast,
         kernel: sandbox.kernel,
+        kernel_version: modelKernel,
         backend: sandbox.backend,
         sandbox: sandbox.name,
         sysctls: sandbox.sysctls,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atLeast, compareVersions, formatVersion, inSeries, parseKernelVersion } from './kernel-version.ts';
+import { atLeast, compareVersions, formatVersion, inSeries, modelRelease, parseKernelVersion } from './kernel-version.ts';
 
 describe('parseKernelVersion', () => {
   it('reads uname -r strings from the hosts the lab runs on', () => {
@@ -31,5 +31,19 @@ describe('comparisons', () => {
     expect(inSeries('4.19.121-linuxkit', '4.19')).toBe(true);
     expect(inSeries('4.20.1', '4.19')).toBe(false);
     expect(formatVersion(parseKernelVersion('6.1.0-27-amd64'))).toBe('6.1.0');
+  });
+});
+
+describe('modelRelease', () => {
+  it("reads Debian's stable patch level from uname -v (uname -r only names the ABI)", () => {
+    expect(modelRelease('5.10.0-32-amd64', '#1 SMP Debian 5.10.223-1 (2024-08-10)')).toBe('5.10.223');
+    expect(modelRelease('6.1.0-50-amd64', '#1 SMP PREEMPT_DYNAMIC Debian 6.1.176-1 (2025-01-01)')).toBe('6.1.176');
+  });
+
+  it('keeps uname -r when it already has the patch level, or uname -v says nothing', () => {
+    expect(modelRelease('6.12.117+deb13-amd64', '#1 SMP PREEMPT_DYNAMIC Debian 6.12.117-1 (2025-01-01)')).toBe('6.12.117+deb13-amd64');
+    expect(modelRelease('6.18.44-fc-v1045', '#1 SMP PREEMPT_DYNAMIC')).toBe('6.18.44-fc-v1045');
+    // A version from another series is not this kernel's.
+    expect(modelRelease('6.1.0-50-amd64', '#1 SMP Debian 5.10.223-1')).toBe('6.1.0-50-amd64');
   });
 });

@@ -45,3 +45,18 @@ export function inSeries(v: KernelVersion | string, series: string): boolean {
 export function formatVersion(v: KernelVersion): string {
   return `${v.major}.${v.minor}.${v.patch}`;
 }
+
+/**
+ * The release the model should read for a kernel. Debian's `uname -r`
+ * ('5.10.0-32-amd64') names the ABI, not the stable patch level, which is in
+ * `uname -v` ('#1 SMP Debian 5.10.223-1 (2024-08-10)'); the stable backports
+ * the model keys on (e.g. 5.10.13) need the real one. Others: `uname -r`.
+ */
+export function modelRelease(release: string, unameVersion = ''): string {
+  const debian = /Debian (\d+\.\d+\.\d+)/.exec(unameVersion)?.[1];
+  if (debian && /^\d+\.\d+\.0-/.test(release)) {
+    const [major, minor] = release.split('.');
+    if (debian.startsWith(`${major}.${minor}.`)) return debian;
+  }
+  return release;
+}

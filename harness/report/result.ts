@@ -14,6 +14,8 @@ export interface RunResult {
   variant: string | null;
   fast: boolean;
   kernel: string;
+  /** The release the model read for this kernel: `uname -r`, or Debian's patch level from `uname -v`. */
+  kernel_version: string;
   backend: string;
   /** The namespace/container the run used (gone by the time you read this). */
   sandbox: string;
@@ -89,6 +91,7 @@ export const resultSchema = z
     experiment: z.string(),
     variant: z.string().nullable(),
     kernel: z.string().min(1),
+    kernel_version: z.string().min(1),
     backend: z.enum(['netns', 'docker', 'vm']),
     params: z.record(z.string(), num),
     sysctls: z.record(z.string(), z.string()),

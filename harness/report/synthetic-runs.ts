@@ -20,6 +20,7 @@ function base(experiment: string, schedule: Schedule, events: TimelineEvent[], e
     variant: null,
     fast: false,
     kernel: '6.18.44-fc-v669',
+    kernel_version: '6.18.44-fc-v669',
     backend: 'netns',
     sandbox: 'synthetic',
     params,

@@ -20,6 +20,8 @@ export interface RunContext {
   variant: string | null;
   fast: boolean;
   kernel: string;
+  /** The release the model read (model/kernel-version.ts modelRelease); older run folders lack it. */
+  kernel_version?: string;
   backend: string;
   sandbox: string;
   sysctls: Record<string, string>;

@@ -42,6 +42,8 @@ export interface Sandbox {
   readonly name: string;
   /** `uname -r` as seen inside. */
   readonly kernel: string;
+  /** The release the model reads, when `uname -r` hides the patch level (model/kernel-version.ts modelRelease). */
+  readonly kernelVersion?: string;
   /** Every TCP sysctl the model cares about, read back inside after setup. */
   readonly sysctls: Record<string, string>;
   exec(command: readonly string[], options: ExecOptions): Promise<ExecResult>;
@@ -62,6 +64,8 @@ export interface Backend {
    * right for backends on the host's kernel (netns, docker); a vm answers for its own.
    */
   hasSysctl?(name: string): boolean;
+  /** Release what the backend holds for the whole invocation (a vm's guest). */
+  close?(): Promise<void>;
 }
 
 /** The TCP timer sysctls every kernel tcplab models has (per network namespace since 4.x). */
