@@ -20,6 +20,8 @@ import { BACKEND_CHOICES, selectBackend } from './sandbox/select.ts';
 import { doctor } from './doctor.ts';
 import { dockerBackend, inContainerBackend, insideTcplabContainer } from './sandbox/docker.ts';
 import { netnsBackend } from './sandbox/netns.ts';
+import { cleanupGuests } from './sandbox/vm/guest.ts';
+import { KERNEL_LABELS } from './sandbox/vm/kernels.ts';
 import { explain, explainLines, formatExplanation, netstatSampler, ssSampler, watch } from './explain/index.ts';
 import { DEFAULT_COMPARE, FAMILIES, formatFamilies, formatPrediction, predict } from './predict/index.ts';
 import { redrawTimelines, writeResultsIndex } from './report/results-index.ts';
@@ -58,8 +60,9 @@ async function exp(ref: string | undefined, o: ExpOptions): Promise<number> {
   }
 
   requireNode();
-  const backend = await selectBackend(o.backend, { privileged: Boolean(o.privileged) });
-  // Only netns runs the host's tools; a container brings its own.
+  // Only netns and vm run the host's tools (a vm shares the host's root); a container brings its own.
+  if (o.kernel && o.kernel !== 'host') await requireHostTools();
+  const backend = await selectBackend(o.backend, { privileged: Boolean(o.privileged), kernel: o.kernel, modules: o.modules, outDir: o.out });
   if (backend.name === 'netns') await requireHostTools();
   const board = new ProgressBoard();
   const outcomes = await runMany(refs, {
@@ -69,7 +72,10 @@ async function exp(ref: string | undefined, o: ExpOptions): Promise<number> {
     outDir: o.out,
     parallel,
     progress: (label) => board.add(label),
-  }).finally(() => board.stop());
+  }).finally(async () => {
+    board.stop();
+    await backend.close?.();
+  });
 
   if (refs.length === 1) {
     const [r] = outcomes as [RunOutcome];
@@ -87,7 +93,7 @@ async function exp(ref: string | undefined, o: ExpOptions): Promise<number> {
 async function cleanup(): Promise<number> {
   const removed = insideTcplabContainer()
     ? await inContainerBackend.cleanupLeftovers()
-    : [...(await dockerBackend.cleanupLeftovers()), ...(process.getuid?.() === 0 ? await netnsBackend.cleanupLeftovers() : [])];
+    : [...(await dockerBackend.cleanupLeftovers()), ...(process.getuid?.() === 0 ? await netnsBackend.cleanupLeftovers() : []), ...(await cleanupGuests())];
   process.stdout.write(removed.length ? `removed ${removed.length}: ${removed.join(', ')}\n` : 'nothing was left over\n');
   return 0;
 }
@@ -116,6 +122,8 @@ interface ExpOptions {
   fast?: boolean;
   set: string[];
   backend: string;
+  kernel?: string;
+  modules?: string;
   privileged?: boolean;
   cleanup?: boolean;
   doctor?: boolean;
@@ -149,6 +157,8 @@ function program(): Command {
     .option('--parallel <n>', 'at most n runs at once (with --all or --repeat; default 4 with --fast, else 8)')
     .option('--set <name=value>', 'override a parameter (repeatable), e.g. --set keepidle=1', collect, [])
     .addOption(new Option('--backend <name>', 'where to run it').choices(BACKEND_CHOICES).default('auto'))
+    .option('--kernel <version>', `run on another kernel in a vm: ${KERNEL_LABELS.join(', ')}, or a path to a kernel image (host: this machine's)`)
+    .option('--modules <dir>', 'with --kernel path/to/vmlinuz: its lib/modules/<release> tree (optional)')
     .option('--privileged', 'docker only, opt-in: a privileged container instead of CAP_NET_ADMIN + CAP_NET_RAW')
     .option('--cleanup', 'remove sandboxes earlier runs left behind (tcplab containers and network namespaces)')
     .option('--doctor', 'show what this machine offers (Docker engine and image, root, tools, kernel) and what is missing')

@@ -1,12 +1,15 @@
-// Which sandbox to run in. `auto` (the default): docker when its engine
-// answers; otherwise netns when root (saying so in one line); otherwise exit 2
-// naming both ways out. Inside a tcplab container (docker-compose.yml sets
+// Which sandbox to run in. `--kernel` other than the host's: the vm backend,
+// its guest booted. `auto` (the default): docker when its engine answers;
+// otherwise netns when root (saying so in one line); otherwise exit 2 naming
+// both ways out. Inside a tcplab container (docker-compose.yml sets
 // TCPLAB_IN_CONTAINER) experiments run in place, in the container's own
 // network namespace.
 import { PrerequisiteError, UsageError } from '../errors.ts';
 import { createDockerBackend, inContainerBackend, insideTcplabContainer } from './docker.ts';
 import { netnsBackend } from './netns.ts';
 import type { Backend } from './sandbox.ts';
+import { createVmBackend, type VmBackend } from './vm.ts';
+import { debianKernel, type GuestKernel, parseKernelSpec, userKernel } from './vm/kernels.ts';
 
 export const BACKEND_CHOICES = ['auto', 'netns', 'docker', 'vm'] as const;
 
@@ -15,6 +18,32 @@ export interface SelectOptions {
   privileged?: boolean;
   /** Where the one-line fallback notice goes (stderr by default). */
   note?: (line: string) => void;
+  /** `--kernel`: 'host' (or absent) runs on this kernel; anything else in a vm. */
+  kernel?: string;
+  /** `--modules`: the module tree of a `--kernel path/to/vmlinuz`. */
+  modules?: string;
+  /** The run folders' parent, shared writable with a guest. */
+  outDir?: string;
+}
+
+/** The kernel `--kernel` names, fetched into the cache first when it is a Debian one. */
+export async function guestKernel(spec: string, modules: string | undefined, note: (line: string) => void): Promise<GuestKernel> {
+  const k = parseKernelSpec(spec);
+  if (k.kind === 'host') throw new UsageError('--kernel host runs on this machine, not in a vm');
+  if (k.kind === 'file') return userKernel(k.path, modules);
+  if (modules) throw new UsageError('--modules goes with --kernel path/to/vmlinuz', `drop --modules: Debian's ${spec} kernel brings its own`);
+  return debianKernel(k.label, note);
+}
+
+/** A vm backend for that kernel, its guest booted (close() it when done). */
+export async function startVm(spec: string, o: SelectOptions & { outDir: string }): Promise<VmBackend> {
+  const note = o.note ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const kernel = await guestKernel(spec, o.modules, note);
+  const vm = createVmBackend(kernel);
+  const reason = await vm.unavailable();
+  if (reason) throw new PrerequisiteError(`the vm backend cannot run here`, reason);
+  await vm.start(o.outDir, note);
+  return vm;
 }
 
 export async function selectBackend(name: string, o: SelectOptions = {}): Promise<Backend> {
@@ -27,6 +56,12 @@ export async function selectBackend(name: string, o: SelectOptions = {}): Promis
     if (reason) throw new PrerequisiteError('cannot run experiments in this container', reason);
     return inContainerBackend;
   }
+  if (o.kernel && o.kernel !== 'host') {
+    parseKernelSpec(o.kernel);
+    if (name !== 'auto' && name !== 'vm') throw new UsageError(`--kernel ${o.kernel} needs the vm backend, not ${name}`, `drop --backend ${name} (or use --backend vm)`);
+    return startVm(o.kernel, { ...o, outDir: o.outDir ?? 'results' });
+  }
+  if (name === 'vm') throw new UsageError('--backend vm needs a kernel to boot', 'add --kernel 5.10, 6.1, 6.12 or --kernel path/to/vmlinuz');
   const docker = createDockerBackend({ privileged: o.privileged });
   if (name === 'auto') {
     const dockerReason = await docker.unavailable();
@@ -44,7 +79,6 @@ export async function selectBackend(name: string, o: SelectOptions = {}): Promis
   const backends: Partial<Record<string, Backend>> = { netns: netnsBackend, docker };
   const backend = backends[name];
   if (!backend) {
-    if (name === 'vm') throw new PrerequisiteError('the vm backend is not part of this version yet', 'use --backend docker or netns');
     throw new UsageError(`unknown backend '${name}'`, `choose one of: ${BACKEND_CHOICES.join(', ')}`);
   }
   const reason = await backend.unavailable();

@@ -1,0 +1,60 @@
+// The qemu command line for a tcplab guest (ENVIRONMENT's recipe): the host's
+// root shared read-only over 9p (under a tmpfs overlay in the guest), the
+// kernel's module tree in a second share, the run folders' parent in a third,
+// writable one, and a virtio-serial port for the guest agent. No network
+// device: experiments run on the guest's loopback, inside its namespaces.
+import type { GuestKernel } from './kernels.ts';
+
+export type Accel = 'kvm' | 'tcg';
+
+export interface QemuSpec {
+  kernel: GuestKernel;
+  initrd: string;
+  /** Parent of the run folders, writable in the guest at the same path. */
+  outDir: string;
+  /** The node binary and the agent script, as paths on the host root. */
+  node: string;
+  agent: string;
+  /** The agent's port: a unix socket qemu listens on. */
+  controlSocket: string;
+  accel: Accel;
+  cpus: number;
+  memoryMiB: number;
+}
+
+/** Kernel command-line words may not contain spaces (initramfs-init.sh splits on them). */
+function word(what: string, value: string): string {
+  if (/\s/.test(value)) throw new Error(`the vm backend cannot pass ${what} with a space in it: ${value}`);
+  return value;
+}
+
+export function qemuArgs(s: QemuSpec): string[] {
+  const share = (tag: string, dir: string, readonly: boolean, extra = '') =>
+    ['-virtfs', `local,path=${dir},mount_tag=${tag},security_model=none${readonly ? ',readonly=on' : ''}${extra}`];
+  const append = [
+    'console=ttyS0',
+    'quiet',
+    // 5.10 and 6.1 otherwise distrust TCG's TSC and fall back to a coarse clocksource.
+    'tsc=reliable',
+    'panic=-1',
+    `tcplab.node=${word('the node path', s.node)}`,
+    `tcplab.agent=${word('the agent path', s.agent)}`,
+    `tcplab.out=${word('--out', s.outDir)}`,
+  ].join(' ');
+  return [
+    ...(s.accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg,thread=multi', '-cpu', 'max']),
+    '-smp', String(s.cpus),
+    '-m', String(s.memoryMiB),
+    '-nographic', '-nodefaults', '-no-reboot',
+    '-serial', 'stdio',
+    '-kernel', s.kernel.vmlinuz,
+    '-initrd', s.initrd,
+    '-append', append,
+    ...share('hostroot', '/', true, ',multidevs=remap'),
+    ...(s.kernel.modulesDir ? share('modules', s.kernel.modulesDir, true) : []),
+    ...share('results', s.outDir, false),
+    '-device', 'virtio-serial-pci',
+    '-chardev', `socket,id=ctl,path=${s.controlSocket},server=on,wait=off`,
+    '-device', 'virtserialport,chardev=ctl,name=tcplab',
+  ];
+}
