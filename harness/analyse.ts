@@ -15,7 +15,7 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
   const { def } = lookup(job.experiment);
   const params = job.params as ParamValues<typeof def.params>;
   const modelKernel = job.context.kernel_version ?? job.context.kernel;
-  const prediction = def.predict(params, modelKernel);
+  const prediction = def.predict(params, modelKernel, folder.rtt);
   const judged = judge(prediction, def.anchor, def.expect(prediction, params), events, folder.sampleTimes, folder.sampleEnds);
 
   // A capture that lost packets cannot show that a packet was absent.
@@ -43,6 +43,7 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
     fast: job.context.fast,
     kernel: job.context.kernel,
     kernel_version: modelKernel,
+    handshake_rtt_s: folder.rtt,
     backend: job.context.backend,
     sandbox: job.context.sandbox,
     params: job.params,

@@ -21,7 +21,9 @@ import { doctor } from './doctor.ts';
 import { dockerBackend, inContainerBackend, insideTcplabContainer } from './sandbox/docker.ts';
 import { netnsBackend } from './sandbox/netns.ts';
 import { cleanupGuests } from './sandbox/vm/guest.ts';
-import { KERNEL_LABELS } from './sandbox/vm/kernels.ts';
+import { KERNEL_LABELS, parseKernelSpec } from './sandbox/vm/kernels.ts';
+import { renderMatrixMarkdown, writeMatrix } from './matrix/index.ts';
+import { DEFAULT_MATRIX_KERNELS, runMatrix } from './matrix/run-matrix.ts';
 import { explain, explainLines, formatExplanation, netstatSampler, ssSampler, watch } from './explain/index.ts';
 import { DEFAULT_COMPARE, FAMILIES, formatFamilies, formatPrediction, predict } from './predict/index.ts';
 import { redrawTimelines, writeResultsIndex } from './report/results-index.ts';
@@ -131,6 +133,60 @@ interface ExpOptions {
   out: string;
 }
 
+interface MatrixCliOptions {
+  kernels: string;
+  only?: string;
+  fast?: boolean;
+  set: string[];
+  parallel?: string;
+  kernelParallel: string;
+  backend: string;
+  json?: boolean;
+  out: string;
+}
+
+/** Every form of the catalogue, or those --only names (an id brings its variants). */
+function matrixForms(only: string | undefined): string[] {
+  const all = allForms();
+  if (!only) return all;
+  const picked = only.split(',').map((s) => s.trim()).filter(Boolean).flatMap((want) => {
+    lookup(want); // an unknown name is exit 2 with a suggestion
+    return want.includes(':') ? [want] : all.filter((f) => f === want || f.startsWith(`${want}:`));
+  });
+  return [...new Set(picked)];
+}
+
+async function matrix(o: MatrixCliOptions): Promise<number> {
+  const kernels = [...new Set(o.kernels.split(',').map((s) => s.trim()).filter(Boolean))];
+  if (!kernels.length) throw new UsageError('--kernels names no kernel', `e.g. --kernels ${DEFAULT_MATRIX_KERNELS.join(',')}`);
+  for (const k of kernels) parseKernelSpec(k);
+  const forms = matrixForms(o.only);
+  for (const f of forms) {
+    const { def, variant } = lookup(f);
+    resolveParams(def, variant, o.set, Boolean(o.fast));
+  }
+  requireNode();
+  await requireHostTools();
+  const board = new ProgressBoard();
+  const doc = await runMatrix({
+    kernels,
+    forms,
+    fast: Boolean(o.fast),
+    sets: o.set,
+    parallel: o.parallel === undefined ? defaultParallel(Boolean(o.fast)) : positiveInt('--parallel', o.parallel),
+    kernelParallel: positiveInt('--kernel-parallel', o.kernelParallel),
+    outDir: o.out,
+    hostBackend: o.backend,
+    progress: (label) => board.add(label),
+    note: (line) => board.note(line),
+  }).finally(() => board.stop());
+  const written = writeMatrix(doc, o.out, o.fast ? 'matrix-fast' : 'matrix');
+  if (o.json) process.stdout.write(`${JSON.stringify(doc)}\n`);
+  (o.json ? process.stderr : process.stdout).write(`${renderMatrixMarkdown(doc)}\nwritten: ${written.md} and ${written.json}\n`);
+  const verdicts = doc.cells.map((c) => c.verdict);
+  return verdicts.includes('error') ? 2 : verdicts.includes('fail') ? 1 : 0;
+}
+
 async function analyse(dir: string, o: { json?: boolean }): Promise<number> {
   const result = await analyseRunFolder(dir);
   writeResult(result);
@@ -166,6 +222,21 @@ function program(): Command {
     .option('--out <dir>', 'parent folder of run folders', path.join(PROJECT_DIR, 'results'))
     .action(async (ref: string | undefined, o: ExpOptions) => {
       process.exitCode = await exp(ref, o);
+    });
+
+  p.command('matrix')
+    .description('run the catalogue on several kernels and write results/matrix.md (and .json): one column per kernel, differences explained')
+    .option('--kernels <list>', `kernels, comma-separated: ${KERNEL_LABELS.join(', ')} or paths to kernel images`, DEFAULT_MATRIX_KERNELS.join(','))
+    .option('--only <forms>', 'only these experiments or forms, comma-separated (test-idle runs all its variants; test-idle:user-timeout-3s just that one)')
+    .option('--fast', 'the fast forms (minutes for the catalogue instead of ~16 min per kernel); writes matrix-fast.md')
+    .option('--set <name=value>', 'override a parameter in every run (repeatable)', collect, [])
+    .option('--parallel <n>', 'runs at once inside one kernel (default 4 with --fast, else 8)')
+    .option('--kernel-parallel <n>', 'kernels at once (default 1: a TCG guest keeps both cores busy while its runners start)', '1')
+    .addOption(new Option('--backend <name>', 'where the host column runs').choices(['auto', 'netns', 'docker']).default('auto'))
+    .option('--json', 'print the matrix document on stdout')
+    .option('--out <dir>', 'parent folder of run folders and of the matrix files', path.join(PROJECT_DIR, 'results'))
+    .action(async (o: MatrixCliOptions) => {
+      process.exitCode = await matrix(o);
     });
 
   p.command('analyse')

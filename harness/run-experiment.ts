@@ -11,6 +11,7 @@ import { UsageError } from './errors.ts';
 import { resolveParams } from './experiment/resolve.ts';
 import { predictedEnd } from './model/schedule.ts';
 import type { RunResult } from './report/result.ts';
+import { runnerBundle } from './runner/bundle.ts';
 import type { RunnerJob } from './runner/job.ts';
 import { samplingMoments } from './runner/observers/sample-moments.ts';
 import { withSandbox } from './sandbox/lifecycle.ts';
@@ -83,7 +84,7 @@ export async function runExperiment(o: RunOptions): Promise<RunResult> {
     fs.writeFileSync(path.join(runDir, 'job.json'), JSON.stringify(job, null, 2) + '\n');
     o.onStart?.({ sandbox: sandbox.name, backend: sandbox.backend, kernel: sandbox.kernel, predictedEnd_s: end, runDir });
 
-    const r = await sandbox.exec([process.execPath, '--import', 'tsx', path.join(PROJECT_DIR, 'harness/runner/main.ts'), runDir], {
+    const r = await sandbox.exec([process.execPath, await runnerBundle(PROJECT_DIR), runDir], {
       // The runner enforces the deadline itself; this is the backstop if it hangs.
       timeoutMs: (job.deadline_s + 30) * 1000,
       onLine: o.onRunnerLine,

@@ -2,6 +2,7 @@
 // model says should happen (predict), and how to check it (anchor + expect).
 // The same file is loaded on the host (to predict and judge) and inside the
 // sandbox (to run the scenario), so it stays free of mechanics.
+import type { LoopbackRtt } from '../model/loopback.ts';
 import type { Schedule } from '../model/schedule.ts';
 import type { ScenarioContext } from '../runner/scenario.ts';
 import type { ExpectationSpec } from '../verdict/judge.ts';
@@ -33,7 +34,12 @@ export interface ExperimentDef<P extends ParamSpecs = ParamSpecs> {
   netstat?: boolean;
   /** TCP sysctls to pin in the sandbox (per network namespace, never the host's). */
   sysctls?: (p: ParamValues<P>) => Record<string, number>;
-  predict: (p: ParamValues<P>, kernel: string) => Schedule;
+  /**
+   * What the model expects on this kernel. `rtt` is what the run measured of its
+   * handshake (model/loopback.ts); absent before the run, when the representative
+   * loopback RTT stands in.
+   */
+  predict: (p: ParamValues<P>, kernel: string, rtt?: Partial<LoopbackRtt>) => Schedule;
   scenario: (ctx: ScenarioContext<ParamValues<P>>) => Promise<void>;
   /** The observed event the model's times are measured from. */
   anchor: Matcher;

@@ -13,6 +13,19 @@ import { initialRto } from './rto-estimate.ts';
 /** A representative loopback RTT: only its being above 0 and below one jiffy matters. */
 export const LOOPBACK_SRTT_S = 50e-6;
 
+/**
+ * The handshake's RTT sample of each side, as the run measured it (ss -i `rtt:`
+ * in the first ESTAB sample; observe/handshake-rtt.ts). An input of the model, like
+ * a sysctl: the kernel derives the RTO from it. On a host it is tens of µs and
+ * changes nothing; in a TCG guest it is milliseconds (measured 13.5 ms for the
+ * client, 5.3 ms for the server in a 6.1 guest), which moves every RTO by as much.
+ * Before a run (and where ss saw nothing) the representative LOOPBACK_SRTT_S stands in.
+ */
+export interface LoopbackRtt {
+  client_s: number;
+  server_s: number;
+}
+
 /** include/net/tcp.h: TCP_DELACK_MIN = TCP_ATO_MIN = HZ/25, the receiver's delayed-ACK timeout (40 ms). */
 export const TCP_ATO_MIN_S = 0.04;
 
@@ -26,7 +39,7 @@ export const TCP_ATO_MIN_S = 0.04;
  * 6.18: tcpi_rtt 5359 us, tcpi_rto 208000 us, zero-window probes every 52 << n jiffies;
  * the notes' 4.19 probes back off from the same 208 ms.
  */
-export function loopbackRtoAfterDelayedAck(hz = 250): number {
+export function loopbackRtoAfterDelayedAck(hz = 250, handshake_s = LOOPBACK_SRTT_S): number {
   const sample_s = TCP_ATO_MIN_S + 1 / hz; // the delayed-ACK timer is a level-0 wheel timer: +1 jiffy
-  return initialRto({ srtt_s: (7 * LOOPBACK_SRTT_S + sample_s) / 8, rttvar_s: sample_s / 4 }, hz);
+  return initialRto({ srtt_s: (7 * handshake_s + sample_s) / 8, rttvar_s: sample_s / 4 }, hz);
 }

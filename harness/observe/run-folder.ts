@@ -10,6 +10,8 @@ import { classifyConnection, connectionsIn, type Endpoints } from './classify.ts
 import { readPcap } from './pcap.ts';
 import { parseSsLine } from './ss-timer.ts';
 import { readNetstatLog } from './netstat-log.ts';
+import { handshakeRtt } from './handshake-rtt.ts';
+import type { LoopbackRtt } from '../model/loopback.ts';
 
 export interface RunFolder {
   job: RunnerJob;
@@ -21,6 +23,8 @@ export interface RunFolder {
   sampleTimes: number[];
   /** Sample start → when that ss run ended (older logs have no end: none here). */
   sampleEnds: Map<number, number>;
+  /** The handshake RTT each side measured, where ss saw it: an input of the model. */
+  rtt: Partial<LoopbackRtt>;
 }
 
 export async function readRunFolder(dir: string): Promise<RunFolder> {
@@ -54,7 +58,7 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
   const netstat = fs.existsSync(file('netstat.log')) ? readNetstatLog(fs.readFileSync(file('netstat.log'), 'utf8'), serverPort) : [];
 
   const events = [...packetEvents, ...runnerEvents, ...timers, ...netstat].sort(byTime);
-  return { job, report, events, connections, sampleTimes, sampleEnds };
+  return { job, report, events, connections, sampleTimes, sampleEnds, rtt: handshakeRtt(ssLog, serverPort) };
 }
 
 /**

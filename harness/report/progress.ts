@@ -73,6 +73,12 @@ export class ProgressBoard {
     };
   }
 
+  /** A line between the bars (cli-progress keeps them below it), or plain on stderr. */
+  note(line: string): void {
+    if (this.multi) this.multi.log(`${line}\n`);
+    else process.stderr.write(`${line}\n`);
+  }
+
   stop(): void {
     for (const t of this.timers) clearInterval(t);
     this.multi?.stop();

@@ -1,6 +1,7 @@
 // result.json: the JSON contract (DESIGN.md). Fields may be added, never renamed;
 // the zod schema below is what tests hold every run to.
 import { z } from 'zod';
+import type { LoopbackRtt } from '../model/loopback.ts';
 import type { TimelineEvent } from '../events.ts';
 import type { Schedule } from '../model/schedule.ts';
 import type { CaptureStats } from '../runner/observers/tcpdump.ts';
@@ -16,6 +17,8 @@ export interface RunResult {
   kernel: string;
   /** The release the model read for this kernel: `uname -r`, or Debian's patch level from `uname -v`. */
   kernel_version: string;
+  /** The handshake RTT each side measured (ss -i), which the model took as an input. */
+  handshake_rtt_s?: Partial<LoopbackRtt>;
   backend: string;
   /** The namespace/container the run used (gone by the time you read this). */
   sandbox: string;

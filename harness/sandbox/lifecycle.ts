@@ -8,7 +8,8 @@ import type { Backend, Sandbox, SandboxSpec } from './sandbox.ts';
 const live = new Set<Sandbox>();
 let handlersInstalled = false;
 
-function installSignalHandlers(): void {
+/** Ctrl-C, SIGTERM and SIGHUP remove every live sandbox, then exit (also called before a vm boots). */
+export function installSignalHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   for (const [signal, code] of [

@@ -8,7 +8,9 @@ import { PrerequisiteError, UsageError } from '../errors.ts';
 import { createDockerBackend, inContainerBackend, insideTcplabContainer } from './docker.ts';
 import { netnsBackend } from './netns.ts';
 import type { Backend } from './sandbox.ts';
+import { installSignalHandlers } from './lifecycle.ts';
 import { createVmBackend, type VmBackend } from './vm.ts';
+import { cleanupGuests } from './vm/guest.ts';
 import { debianKernel, type GuestKernel, parseKernelSpec, userKernel } from './vm/kernels.ts';
 
 export const BACKEND_CHOICES = ['auto', 'netns', 'docker', 'vm'] as const;
@@ -38,10 +40,14 @@ export async function guestKernel(spec: string, modules: string | undefined, not
 /** A vm backend for that kernel, its guest booted (close() it when done). */
 export async function startVm(spec: string, o: SelectOptions & { outDir: string }): Promise<VmBackend> {
   const note = o.note ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // Ctrl-C while fetching or booting must take the guest along too (vm/guest.ts exit hook).
+  installSignalHandlers();
   const kernel = await guestKernel(spec, o.modules, note);
   const vm = createVmBackend(kernel);
   const reason = await vm.unavailable();
   if (reason) throw new PrerequisiteError(`the vm backend cannot run here`, reason);
+  // Folders of guests whose tcplab process was killed outright (their guest powered itself off).
+  await cleanupGuests();
   await vm.start(o.outDir, note);
   return vm;
 }

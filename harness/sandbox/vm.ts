@@ -21,6 +21,7 @@ const TOOLS: readonly (readonly [string, string])[] = [
   ['cpio', 'cpio'],
   ['modprobe', 'kmod'],
   ['xz', 'xz-utils'],
+  ['setpriv', 'util-linux'],
 ];
 
 export interface VmBackend extends Backend {
@@ -90,7 +91,7 @@ export function createVmBackend(kernel: GuestKernel): VmBackend {
     start(outDir, note = (line) => process.stderr.write(`${line}\n`)) {
       booting ??= (async () => {
         const accel = await chooseAccel(kernel, outDir);
-        note(`tcplab: booting ${kernel.release} under qemu (${accel === 'kvm' ? 'KVM' : 'TCG, software emulation: no usable /dev/kvm'})…`);
+        note(`tcplab: booting ${kernel.release} under qemu (${accel === 'kvm' ? 'KVM' : 'TCG on instruction-counted time: no usable /dev/kvm'})…`);
         guest = await Guest.boot({ kernel, outDir, accel });
         note(`tcplab: ${guest.release} answered after ${guest.boot_s.toFixed(1)} s`);
         return guest;

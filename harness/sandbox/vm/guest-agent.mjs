@@ -8,9 +8,9 @@
 // Plain JavaScript on purpose: a guest under TCG runs 10-16x slower, and this
 // file must answer within the boot budget without tsx compiling anything.
 //
-// When the host's end of the port closes (the tcplab process ended, even by
-// kill -9), reads return 0: the agent exits and the guest powers off, so no
-// guest outlives the run that booted it.
+// Should the host's end of the port close while qemu lives on, reads return 0:
+// the agent exits and the guest powers off. (qemu itself dies with the tcplab
+// process that started it: guest.ts starts it under setpriv --pdeathsig.)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 
@@ -31,10 +31,15 @@ const children = new Map();
 
 function send(message) {
   const data = Buffer.from(`${JSON.stringify(message)}\n`);
-  try {
-    fs.writeSync(fd, data);
-  } catch {
-    // The host is not connected yet: it asks for hello again.
+  // A virtio port takes at most 32 KiB per write (drivers/char/virtio_console.c
+  // port_fops_write): write the rest until the whole line is out.
+  for (let off = 0; off < data.length; ) {
+    try {
+      off += fs.writeSync(fd, data, off);
+    } catch {
+      // The host is not connected yet: it asks for hello again.
+      return;
+    }
   }
 }
 

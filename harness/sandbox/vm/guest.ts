@@ -5,7 +5,8 @@
 //
 // Always cleaned up: shutdown() on pass and fail; this process's exit (also
 // after Ctrl-C) kills qemu and removes its folder; and if this process is
-// killed outright, the port closes, the agent exits and the guest powers off.
+// killed outright (kill -9), the kernel kills qemu too (setpriv --pdeathsig),
+// and the next start sweeps the folder (cleanupGuests).
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -20,6 +21,8 @@ import { type GuestMessage, type HostMessage, lineDecoder } from './protocol.ts'
 import { type Accel, qemuArgs } from './qemu-args.ts';
 
 const AGENT = path.join(path.dirname(new URL(import.meta.url).pathname), 'guest-agent.mjs');
+/** How long past a command's own timeout the host waits for the agent's answer. */
+const BACKSTOP_MS = 15_000;
 /** Folders of live guests: /tmp/tcplab-vm-<owner pid>-<random>. */
 export const GUEST_DIR_PREFIX = 'tcplab-vm-';
 
@@ -82,7 +85,8 @@ export class Guest implements CommandHost {
       memoryMiB: o.memoryMiB ?? 2048,
     });
     // The guest's console (ttyS0) and qemu's own complaints, for error messages.
-    const qemu = execa('qemu-system-x86_64', args, {
+    // PR_SET_PDEATHSIG: qemu dies with this process, even when nothing here gets to run.
+    const qemu = execa('setpriv', ['--pdeathsig', 'KILL', '--', 'qemu-system-x86_64', ...args], {
       stdin: 'ignore',
       stdout: { file: path.join(dir, 'console.log') },
       stderr: { file: path.join(dir, 'qemu.log') },
@@ -184,7 +188,13 @@ export class Guest implements CommandHost {
     const id = this.nextId++;
     const done = new Promise<Extract<GuestMessage, { t: 'exit' }>>((resolve) => this.pending.set(id, { onLine: options.onLine, resolve }));
     this.send({ op: 'exec', id, argv, cwd: options.cwd, env: options.env, timeoutMs: options.timeoutMs });
+    // The agent kills the command at timeoutMs; should its answer never come, stop waiting a little later.
+    const backstop = setTimeout(() => {
+      this.pending.get(id)?.resolve({ t: 'exit', id, code: null, signal: null, stderr: 'no answer from the guest agent', timedOut: true });
+      this.pending.delete(id);
+    }, options.timeoutMs + BACKSTOP_MS);
     const m = await done;
+    clearTimeout(backstop);
     return { exitCode: m.code ?? undefined, stderr: m.stderr, timedOut: m.timedOut, ...(m.signal ? { signal: m.signal } : {}) };
   }
 
@@ -198,7 +208,7 @@ export class Guest implements CommandHost {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    live.delete(this);
+    // Stays in `live` until its folder is gone: the process may exit (Ctrl-C) while this awaits.
     this.failAll('the guest was shut down');
     this.socket?.destroy();
     const gone = await Promise.race([this.qemu.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 3000))]);
@@ -206,13 +216,19 @@ export class Guest implements CommandHost {
       this.qemu.kill('SIGKILL');
       await this.qemu;
     }
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    fs.rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+    live.delete(this);
   }
 
   /** For the exit hook: no awaiting possible there. */
   killNow(): void {
     this.qemu.kill('SIGKILL');
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    try {
+      // qemu may still be writing its console while it dies.
+      fs.rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+    } catch {
+      // the next start's sweep (cleanupGuests) removes it
+    }
   }
 }
 
@@ -227,10 +243,13 @@ function installExitHook(): void {
 /** Kill guests and remove folders that a dead tcplab process left behind; returns what it removed. */
 export async function cleanupGuests(): Promise<string[]> {
   const removed: string[] = [];
-  for (const name of fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(GUEST_DIR_PREFIX))) {
-    const pid = Number(new RegExp(`^${GUEST_DIR_PREFIX}(\\d+)-`).exec(name)?.[1]);
-    if (pid && pidAlive(pid)) continue;
+  // Exactly mkdtemp's names (prefix, pid, six characters) with a guest's files in them: nothing else in /tmp is touched.
+  const named = new RegExp(`^${GUEST_DIR_PREFIX}(\\d+)-[A-Za-z0-9]{6}$`);
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    const pid = Number(named.exec(name)?.[1]);
+    if (!pid || pidAlive(pid)) continue;
     const dir = path.join(os.tmpdir(), name);
+    if (!fs.existsSync(path.join(dir, 'console.log'))) continue;
     // A qemu still serving that folder's socket belongs to the dead run.
     await execa('pkill', ['-KILL', '-f', `path=${dir}/ctl.sock`], { reject: false });
     fs.rmSync(dir, { recursive: true, force: true });

@@ -22,12 +22,13 @@ mount -t overlay overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work 
 rel=$(uname -r)
 mkdir -p "/newroot/usr/lib/modules/$rel"
 mount -t 9p -o "$o,ro" modules "/newroot/usr/lib/modules/$rel"
-if [ -n "$out" ]; then mkdir -p "/newroot$out"; mount -t 9p -o "$o" results "/newroot$out"; fi
 for d in proc sys dev tmp run; do mkdir -p "/newroot/$d"; done
 mount --move /proc /newroot/proc
 mount --move /sys /newroot/sys
 mount --move /dev /newroot/dev
 mount -t tmpfs tmpfs /newroot/tmp
 mount -t tmpfs tmpfs /newroot/run
+# Last, so that a run folder under /tmp is not hidden by the guest's own /tmp.
+if [ -n "$out" ]; then mkdir -p "/newroot$out"; mount -t 9p -o "$o" results "/newroot$out"; fi
 # PID 1 is a shell, so that orphans are reaped; once the agent ends, power off.
 exec switch_root /newroot /bin/sh -c 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH; "$0" "$1"; echo o > /proc/sysrq-trigger; sleep 10' "$node" "$agent"
