@@ -48,13 +48,13 @@ export default defineExperiment({
 
   sysctls: (p) => ({ 'net.ipv4.tcp_retries2': p.tcp_retries2 }),
 
-  predict: (p, kernel) =>
+  predict: (p, kernel, rtt) =>
     keepaliveSendSchedule(
       {
         keepalive: { keepidle_s: p.keepidle, keepintvl_s: p.keepintvl, keepcnt: p.keepcnt, user_timeout_ms: 0 },
         write_after_probes: p.write_after,
         write_delay_s: writeDelay(p),
-        rto: { rto_s: initialRto({ srtt_s: LOOPBACK_SRTT_S }), tcp_retries2: p.tcp_retries2, tlp: true },
+        rto: { rto_s: initialRto({ srtt_s: rtt?.server_s ?? LOOPBACK_SRTT_S }), srtt_s: rtt?.server_s ?? LOOPBACK_SRTT_S, tcp_retries2: p.tcp_retries2, tlp: true },
       },
       kernel,
     ),

@@ -60,9 +60,10 @@ export default defineExperiment({
 
   sysctls: (p) => ({ 'net.ipv4.tcp_retries2': p.tcp_retries2, 'net.ipv4.tcp_retries1': p.tcp_retries1 }),
 
-  predict: (p, kernel) => {
+  predict: (p, kernel, rtt) => {
     // With netem the handshake is the only RTT sample: RTO = srtt + 2 x srtt (rto-estimate.ts).
-    const srtt_s = p.delay > 0 ? (2 * p.delay) / 1000 : LOOPBACK_SRTT_S;
+    // The run's own measurement of it wins (it includes what emulation adds).
+    const srtt_s = rtt?.client_s ?? (p.delay > 0 ? (2 * p.delay) / 1000 : LOOPBACK_SRTT_S);
     const s = rtoSchedule({ rto_s: initialRto({ srtt_s }), srtt_s, tcp_retries2: p.tcp_retries2, user_timeout_ms: 0, tlp: true }, kernel);
     s.notes.push(`tcp_retries1=${p.tcp_retries1}: past ${tcpModelTimeout(p.tcp_retries1)} s the kernel only resets the route (dst_negative_advice); retransmission goes on`);
     return s;

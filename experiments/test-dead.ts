@@ -36,8 +36,8 @@ export default defineExperiment({
 
   sysctls: (p) => ({ 'net.ipv4.tcp_retries2': p.tcp_retries2 }),
 
-  predict: (p, kernel) =>
-    rtoSchedule({ rto_s: initialRto({ srtt_s: LOOPBACK_SRTT_S }), tcp_retries2: p.tcp_retries2, user_timeout_ms: 0, tlp: true }, kernel),
+  predict: (p, kernel, rtt) =>
+    rtoSchedule({ rto_s: initialRto({ srtt_s: rtt?.client_s ?? LOOPBACK_SRTT_S }), srtt_s: rtt?.client_s ?? LOOPBACK_SRTT_S, tcp_retries2: p.tcp_retries2, user_timeout_ms: 0, tlp: true }, kernel),
 
   async scenario({ p, server, client, firewall }) {
     const listener = await server.listen();

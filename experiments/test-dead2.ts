@@ -44,9 +44,9 @@ export default defineExperiment({
 
   sysctls: (p) => ({ 'net.ipv4.tcp_retries2': p.tcp_retries2 }),
 
-  predict: (p, kernel) =>
+  predict: (p, kernel, rtt) =>
     rtoSchedule(
-      { rto_s: initialRto({ srtt_s: LOOPBACK_SRTT_S }), tcp_retries2: p.tcp_retries2, user_timeout_ms: p.user_timeout, tlp: true },
+      { rto_s: initialRto({ srtt_s: rtt?.client_s ?? LOOPBACK_SRTT_S }), srtt_s: rtt?.client_s ?? LOOPBACK_SRTT_S, tcp_retries2: p.tcp_retries2, user_timeout_ms: p.user_timeout, tlp: true },
       kernel,
     ),
 

@@ -46,10 +46,10 @@ export default defineExperiment({
   }),
 
   // The ACK that closes the window is a delayed ACK: its RTT sample makes the RTO 208 ms.
-  predict: (p, kernel) =>
+  predict: (p, kernel, rtt) =>
     persistSchedule(
       {
-        rto_s: loopbackRtoAfterDelayedAck(),
+        rto_s: loopbackRtoAfterDelayedAck(undefined, rtt?.client_s),
         tcp_retries2: p.tcp_retries2,
         user_timeout_ms: 0,
         orphan: true,

@@ -52,9 +52,9 @@ export default defineExperiment({
   },
   fast: {},
 
-  predict: (p, kernel) =>
+  predict: (p, kernel, rtt) =>
     rtoSchedule(
-      { rto_s: initialRto({ srtt_s: LOOPBACK_SRTT_S }), tcp_retries2: 15, user_timeout_ms: 0, tlp: true, packets_out: content(p).packetsOutAtProbe },
+      { rto_s: initialRto({ srtt_s: rtt?.client_s ?? LOOPBACK_SRTT_S }), srtt_s: rtt?.client_s ?? LOOPBACK_SRTT_S, tcp_retries2: 15, user_timeout_ms: 0, tlp: true, packets_out: content(p).packetsOutAtProbe },
       kernel,
     ),
 
