@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MatrixDoc, parseMatrixDoc } from '../harness/matrix/index.ts';
 import { resultSchema } from '../harness/report/result.ts';
 import { engineStatus } from '../harness/sandbox/docker.ts';
 import { runCli } from '../harness/testing/run-cli.ts';
@@ -75,5 +76,39 @@ describe.each([
     for (const f of ['result.json', 'capture.pcap', 'ss.log', 'events.jsonl', 'timeline.svg']) expect(fs.existsSync(path.join(result.runDir, f)), f).toBe(true);
     const read = await execa('tcpdump', ['-nn', '-r', path.join(result.runDir, 'capture.pcap')], { reject: false });
     expect(read.exitCode).toBe(0);
+  });
+});
+
+// The same fast catalogue on another kernel: Debian's 6.1 in a qemu guest (vm
+// backend), through the matrix command, as `npm run matrix -- --fast --kernels 6.1`.
+const qemu = (await execa('sh', ['-c', 'command -v qemu-system-x86_64'], { reject: false })).exitCode === 0;
+
+describe.skipIf(!qemu)('npm run matrix -- --fast --kernels 6.1 (qemu-system-x86 is not installed: skipped)', () => {
+  let doc: MatrixDoc;
+  let exitCode: number;
+  const dir = path.join(out, 'matrix');
+
+  beforeAll(async () => {
+    const r = await runCli(['matrix', '--fast', '--kernels', '6.1', '--json', '--out', dir]);
+    exitCode = r.exitCode;
+    doc = parseMatrixDoc(r.stdout);
+  }, 1_500_000);
+
+  it("runs every form in the guest's own kernel", () => {
+    expect(doc.kernels).toHaveLength(1);
+    expect(doc.kernels[0]).toMatchObject({ label: '6.1', backend: 'vm' });
+    expect(doc.kernels[0]!.release).toMatch(/^6\.1\.0-\d+-amd64$/);
+    expect(doc.cells.map((c) => c.form).sort()).toEqual([...forms].sort());
+  });
+
+  it('every cell passes, or skips saying why', () => {
+    const bad = doc.cells.filter((c) => c.verdict !== 'pass' && !(c.verdict === 'skip' && c.reason));
+    expect(bad.map((c) => `${c.form}: ${c.verdict} ${c.reason ?? JSON.stringify(c.timings.filter((t) => !t.ok))}`)).toEqual([]);
+    expect(exitCode).toBe(0);
+  });
+
+  it('writes matrix-fast.md beside the run folders, and leaves no guest behind', async () => {
+    expect(fs.readFileSync(path.join(dir, 'matrix-fast.md'), 'utf8')).toContain('| 6.1 |');
+    expect((await execa('pgrep', ['-f', 'qemu-system'], { reject: false })).stdout).toBe('');
   });
 });

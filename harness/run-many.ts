@@ -96,7 +96,8 @@ export async function runMany(refs: readonly string[], o: ManyOptions): Promise<
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.parallel, refs.length)) }, worker));
+  const parallel = Math.min(o.parallel, o.backend.parallelLimit ?? Infinity, refs.length);
+  await Promise.all(Array.from({ length: Math.max(1, parallel) }, worker));
   return outcomes;
 }
 

@@ -216,14 +216,16 @@ export const KERNEL_CHANGES: readonly KernelChange[] = [
     key: 'tlpTimeoutMinUs',
     change: 'Loss probe timeout floor in microseconds: PTO = usecs_to_jiffies(2*srtt + 2 ms) with several packets out (was + 2 jiffies)',
     commit: '1c2709cfff1d (tcp: fix excessive TLP and RACK timeouts from HZ rounding)',
-    range: { since: '6.6', backports: { '4.19': '4.19.297' } },
+    range: { since: '6.6', backports: { '4.19': '4.19.297', '5.10': '5.10.199', '5.15': '5.15.137', '6.1': '6.1.60' } },
     effect:
       'At HZ=250 on loopback a probe with several segments out comes 1 jiffy after 2*srtt instead of 3 (measured on 6.18: 6.4 ms after the ' +
       'last of six NODELAY writes). With one segment out nothing changes (2*srtt + 200 ms rounds to the same jiffy).',
     read:
       'Patch "[PATCH net] tcp: fix excessive TLP and RACK timeouts from HZ rounding" (Neal Cardwell, 15 Oct 2023), merged for 6.6-rc7; ' +
-      '"[PATCH 4.19 57/98]" stable review of 23 Oct 2023 (4.19.297 inferred from the date). The other stable series took it in the same ' +
-      'batch, patch levels not read: treated as absent there.',
+      '"[PATCH 4.19 57/98]" stable review of 23 Oct 2023 (4.19.297 inferred from the date). Same stable batch: 5.15.137 and 6.1.60-rc1 ' +
+      '(stable-rc logs list it), 5.10.199-rc1 (review thread of the same day; the patch mail itself not read). Measured by the kernel ' +
+      'matrix: Debian 5.10.223 and 6.1.176 sent the probe 5.0-7.0 ms after the last NODELAY write, which only the new formula allows ' +
+      '(the old 3 jiffies would be 8-12 ms).',
   },
 ];
 

@@ -66,6 +66,8 @@ export interface Backend {
   hasSysctl?(name: string): boolean;
   /** Release what the backend holds for the whole invocation (a vm's guest). */
   close?(): Promise<void>;
+  /** At most this many runs at once, whatever --parallel says (a one-CPU guest). */
+  readonly parallelLimit?: number;
 }
 
 /** The TCP timer sysctls every kernel tcplab models has (per network namespace since 4.x). */

@@ -23,6 +23,8 @@ import { type Accel, qemuArgs } from './qemu-args.ts';
 const AGENT = path.join(path.dirname(new URL(import.meta.url).pathname), 'guest-agent.mjs');
 /** How long past a command's own timeout the host waits for the agent's answer. */
 const BACKSTOP_MS = 15_000;
+/** Wall-clock seconds per guest second the backstop allows under TCG (a hang guard, not a verdict). */
+const GUEST_SLOWDOWN_ALLOWED = 10;
 /** Folders of live guests: /tmp/tcplab-vm-<owner pid>-<random>. */
 export const GUEST_DIR_PREFIX = 'tcplab-vm-';
 
@@ -97,7 +99,8 @@ export class Guest implements CommandHost {
     live.add(guest);
     installExitHook();
     try {
-      const hello = await guest.connect(controlSocket, o.bootTimeoutMs ?? 60_000);
+      // Wall time: a TCG guest on a loaded machine took 32 s where it takes 13 s alone.
+      const hello = await guest.connect(controlSocket, o.bootTimeoutMs ?? 120_000);
       guest.release = hello.release;
       guest.sysctls = new Set(hello.sysctls);
       guest.boot_s = (Date.now() - started) / 1000;
@@ -188,11 +191,14 @@ export class Guest implements CommandHost {
     const id = this.nextId++;
     const done = new Promise<Extract<GuestMessage, { t: 'exit' }>>((resolve) => this.pending.set(id, { onLine: options.onLine, resolve }));
     this.send({ op: 'exec', id, argv, cwd: options.cwd, env: options.env, timeoutMs: options.timeoutMs });
-    // The agent kills the command at timeoutMs; should its answer never come, stop waiting a little later.
+    // The agent kills the command at timeoutMs of guest time; should its answer never come, stop
+    // waiting. Under TCG's -icount a busy guest's time runs slower than the wall clock (measured
+    // 2.5x with three guests and an image build on 2 cores), so the wall-clock backstop allows for it.
+    const wallMs = options.timeoutMs * (this.accel === 'tcg' ? GUEST_SLOWDOWN_ALLOWED : 1) + BACKSTOP_MS;
     const backstop = setTimeout(() => {
       this.pending.get(id)?.resolve({ t: 'exit', id, code: null, signal: null, stderr: 'no answer from the guest agent', timedOut: true });
       this.pending.delete(id);
-    }, options.timeoutMs + BACKSTOP_MS);
+    }, wallMs);
     const m = await done;
     clearTimeout(backstop);
     return { exitCode: m.code ?? undefined, stderr: m.stderr, timedOut: m.timedOut, ...(m.signal ? { signal: m.signal } : {}) };
