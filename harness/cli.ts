@@ -1,6 +1,7 @@
 // The `tcplab` command. `npm run exp …` is `tcplab exp …`.
 // Exit codes (DESIGN.md): 0 every expectation held, 1 an expectation failed,
 // 2 could not run (bad input or a missing prerequisite), with what to do.
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
@@ -22,7 +23,8 @@ import { dockerBackend, inContainerBackend, insideTcplabContainer } from './sand
 import { netnsBackend } from './sandbox/netns.ts';
 import { cleanupGuests } from './sandbox/vm/guest.ts';
 import { KERNEL_LABELS, parseKernelSpec } from './sandbox/vm/kernels.ts';
-import { renderMatrixMarkdown, writeMatrix } from './matrix/index.ts';
+import { type MatrixDoc, parseMatrixDoc, renderMatrixMarkdown, writeMatrix } from './matrix/index.ts';
+import { rejudgeMatrix } from './matrix/rejudge.ts';
 import { DEFAULT_MATRIX_KERNELS, runMatrix } from './matrix/run-matrix.ts';
 import { explain, explainLines, formatExplanation, netstatSampler, ssSampler, watch } from './explain/index.ts';
 import { DEFAULT_COMPARE, FAMILIES, formatFamilies, formatPrediction, predict } from './predict/index.ts';
@@ -143,6 +145,7 @@ interface MatrixCliOptions {
   backend: string;
   json?: boolean;
   out: string;
+  rejudge?: boolean;
 }
 
 /** Every form of the catalogue, or those --only names (an id brings its variants). */
@@ -157,6 +160,7 @@ function matrixForms(only: string | undefined): string[] {
 }
 
 async function matrix(o: MatrixCliOptions): Promise<number> {
+  if (o.rejudge) return rejudge(o);
   const kernels = [...new Set(o.kernels.split(',').map((s) => s.trim()).filter(Boolean))];
   if (!kernels.length) throw new UsageError('--kernels names no kernel', `e.g. --kernels ${DEFAULT_MATRIX_KERNELS.join(',')}`);
   for (const k of kernels) parseKernelSpec(k);
@@ -180,11 +184,23 @@ async function matrix(o: MatrixCliOptions): Promise<number> {
     progress: (label) => board.add(label),
     note: (line) => board.note(line),
   }).finally(() => board.stop());
+  return finishMatrix(doc, o);
+}
+
+function finishMatrix(doc: MatrixDoc, o: MatrixCliOptions): number {
   const written = writeMatrix(doc, o.out, o.fast ? 'matrix-fast' : 'matrix');
   if (o.json) process.stdout.write(`${JSON.stringify(doc)}\n`);
   (o.json ? process.stderr : process.stdout).write(`${renderMatrixMarkdown(doc)}\nwritten: ${written.md} and ${written.json}\n`);
   const verdicts = doc.cells.map((c) => c.verdict);
   return verdicts.includes('error') ? 2 : verdicts.includes('fail') ? 1 : 0;
+}
+
+async function rejudge(o: MatrixCliOptions): Promise<number> {
+  const file = path.join(o.out, o.fast ? 'matrix-fast.json' : 'matrix.json');
+  if (!fs.existsSync(file)) throw new UsageError(`there is no ${file} to judge again`, `run npm run matrix${o.fast ? ' -- --fast' : ''} first`);
+  const { doc, changed } = await rejudgeMatrix(parseMatrixDoc(fs.readFileSync(file, 'utf8')));
+  process.stderr.write(changed.length ? `${changed.join('\n')}\n` : 'no verdict changed\n');
+  return finishMatrix(doc, o);
 }
 
 async function analyse(dir: string, o: { json?: boolean }): Promise<number> {
@@ -235,6 +251,7 @@ function program(): Command {
     .addOption(new Option('--backend <name>', 'where the host column runs').choices(['auto', 'netns', 'docker']).default('auto'))
     .option('--json', 'print the matrix document on stdout')
     .option('--out <dir>', 'parent folder of run folders and of the matrix files', path.join(PROJECT_DIR, 'results'))
+    .option('--rejudge', "run nothing: judge the last matrix's run folders again with the current model and rewrite it")
     .action(async (o: MatrixCliOptions) => {
       process.exitCode = await matrix(o);
     });

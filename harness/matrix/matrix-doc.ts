@@ -58,6 +58,8 @@ export interface MatrixCell {
 export interface MatrixDoc {
   tool: 'tcplab';
   generated_at: string;
+  /** When the cells were last judged again from their run folders (npm run matrix -- --rejudge). */
+  rejudged_at?: string;
   fast: boolean;
   kernels: MatrixKernel[];
   cells: MatrixCell[];
