@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { PrerequisiteError, UsageError } from '../../errors.ts';
+import { extractVmlinux } from './vmlinux.ts';
 
 /** The kernels of Debian's releases, as the matrix names them. */
 export const DEBIAN_KERNELS = {
@@ -28,6 +29,8 @@ export interface GuestKernel {
   /** uname -r of the kernel, from the package or the bzImage header. */
   release: string;
   vmlinuz: string;
+  /** The same kernel uncompressed (vmlinux.ts), when it could be extracted: boots faster. */
+  vmlinux?: string;
   /** The module tree (lib/modules/<release>) with modules.dep, or null for a kernel without modules. */
   modulesDir: string | null;
 }
@@ -113,6 +116,7 @@ function listDir(dir: string): string[] {
 export async function debianKernel(label: DebianKernelLabel, progress: (line: string) => void): Promise<GuestKernel> {
   const dir = path.join(cacheRoot(), label);
   const ready = readCached(dir, label);
+  if (ready && !ready.vmlinux && (await extractVmlinux(ready.vmlinuz, path.join(dir, 'vmlinux')))) return readCached(dir, label)!;
   if (ready) return ready;
   await fetchDebianKernel(label, dir, progress);
   const fetched = readCached(dir, label);
@@ -125,7 +129,8 @@ function readCached(dir: string, label: string): GuestKernel | null {
     const release = fs.readFileSync(path.join(dir, 'release'), 'utf8').trim();
     const modulesDir = path.join(dir, 'root/lib/modules', release);
     if (!fs.existsSync(path.join(modulesDir, 'modules.dep'))) return null;
-    return { label, release, vmlinuz: path.join(dir, 'vmlinuz'), modulesDir };
+    const vmlinux = path.join(dir, 'vmlinux');
+    return { label, release, vmlinuz: path.join(dir, 'vmlinuz'), modulesDir, ...(fs.existsSync(vmlinux) ? { vmlinux } : {}) };
   } catch {
     return null;
   }
@@ -190,6 +195,7 @@ async function fetchDebianKernel(label: DebianKernelLabel, dir: string, progress
     fs.renameSync(path.join(x, 'boot', `config-${release}`), path.join(out, 'config'));
     // The package's postinst would run depmod; modprobe in the guest needs modules.dep.
     await execa('depmod', ['-b', path.join(out, 'root'), release]);
+    await extractVmlinux(path.join(out, 'vmlinuz'), path.join(out, 'vmlinux'));
     fs.writeFileSync(path.join(out, 'package'), `${deb}\n`);
     fs.writeFileSync(path.join(out, 'release'), `${release}\n`);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { QBOOT } from './vmlinux.ts';
 import { qemuArgs, type QemuSpec } from './qemu-args.ts';
 
 const spec: QemuSpec = {
@@ -40,6 +42,13 @@ describe('qemu command line', () => {
     expect(append).toContain('tcplab.node=/usr/bin/node');
     expect(append).toContain('tcplab.out=/work/results');
     expect(() => qemuArgs({ ...spec, outDir: '/my results' })).toThrow(/space/);
+  });
+
+  it.skipIf(!fs.existsSync(QBOOT))('boots the uncompressed kernel with qboot when there is one, else the bzImage', () => {
+    const withElf = qemuArgs({ ...spec, kernel: { ...spec.kernel, vmlinux: '/c/6.1/vmlinux' } });
+    expect(withElf.slice(withElf.indexOf('-bios'), withElf.indexOf('-bios') + 4)).toEqual(['-bios', QBOOT, '-kernel', '/c/6.1/vmlinux']);
+    expect(qemuArgs(spec)).not.toContain('-bios');
+    expect(qemuArgs(spec)[qemuArgs(spec).indexOf('-kernel') + 1]).toBe('/c/6.1/vmlinuz');
   });
 
   it('leaves out the modules share for a kernel without modules', () => {

@@ -3,7 +3,9 @@
 // kernel's module tree in a second share, the run folders' parent in a third,
 // writable one, and a virtio-serial port for the guest agent. No network
 // device: experiments run on the guest's loopback, inside its namespaces.
+import fs from 'node:fs';
 import type { GuestKernel } from './kernels.ts';
+import { QBOOT } from './vmlinux.ts';
 
 export type Accel = 'kvm' | 'tcg';
 
@@ -60,7 +62,8 @@ export function qemuArgs(s: QemuSpec): string[] {
     '-m', String(s.memoryMiB),
     '-nographic', '-nodefaults', '-no-reboot',
     '-serial', 'stdio',
-    '-kernel', s.kernel.vmlinuz,
+    // qboot + the uncompressed ELF (PVH entry) when there is one: no SeaBIOS, no decompression in the guest.
+    ...(s.kernel.vmlinux && fs.existsSync(QBOOT) ? ['-bios', QBOOT, '-kernel', s.kernel.vmlinux] : ['-kernel', s.kernel.vmlinuz]),
     '-initrd', s.initrd,
     '-append', append,
     ...share('hostroot', '/', true, ',multidevs=remap'),
