@@ -7,6 +7,9 @@ import { execa } from 'execa';
 import { engineStatus, dockerClient, insideTcplabContainer, inContainerBackend } from './sandbox/docker.ts';
 import { baseImage, imagePresent, imageTag } from './sandbox/docker-image.ts';
 import { netnsBackend } from './sandbox/netns.ts';
+import path from 'node:path';
+import { createVmBackend } from './sandbox/vm.ts';
+import { cacheRoot, KERNEL_LABELS } from './sandbox/vm/kernels.ts';
 
 const TOOLS: [tool: string, pkg: string][] = [
   ['iptables', 'iptables'],
@@ -89,6 +92,14 @@ export async function doctor(): Promise<string> {
     const reason = await inContainerBackend.unavailable();
     insideOk = reason === null;
     add('in-container backend', insideOk, reason ?? 'usable (iptables works)', reason ?? undefined);
+  }
+
+  // Other kernels (vm backend)
+  if (!inside) {
+    const vmReason = await createVmBackend({ label: 'probe', release: '', vmlinuz: '', modulesDir: null }).unavailable();
+    const cached = KERNEL_LABELS.filter((k) => k !== 'host' && fs.existsSync(path.join(cacheRoot(), k, 'release')));
+    const kvm = fs.existsSync('/dev/kvm') ? '/dev/kvm present (probed on first use)' : 'no /dev/kvm: TCG with -icount';
+    add('vm backend', vmReason === null, vmReason ?? `usable (--kernel 5.10|6.1|6.12); ${kvm}; cached kernels: ${cached.join(', ') || 'none yet (fetched on first use)'}`, vmReason ?? undefined);
   }
 
   // Kernel
