@@ -26,9 +26,10 @@ for d in proc sys dev tmp run; do mkdir -p "/newroot/$d"; done
 mount --move /proc /newroot/proc
 mount --move /sys /newroot/sys
 mount --move /dev /newroot/dev
-mount -t tmpfs tmpfs /newroot/tmp
+# A fresh /run (the host's holds its own netns files and sockets). /tmp stays the
+# overlay's: the project may live under the host's /tmp (a CI clone), and the
+# overlay's tmpfs upper layer takes the guest's writes there anyway.
 mount -t tmpfs tmpfs /newroot/run
-# Last, so that a run folder under /tmp is not hidden by the guest's own /tmp.
 if [ -n "$out" ]; then mkdir -p "/newroot$out"; mount -t 9p -o "$o" results "/newroot$out"; fi
 # PID 1 is a shell, so that orphans are reaped; once the agent ends, power off.
 exec switch_root /newroot /bin/sh -c 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH; "$0" "$1"; echo o > /proc/sysrq-trigger; sleep 10' "$node" "$agent"
