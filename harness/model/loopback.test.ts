@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOOPBACK_SRTT_S, loopbackRtoAfterDelayedAck } from './loopback.ts';
+import { LOOPBACK_SRTT_S, loopbackRtoAfterDelayedAck, seenBehindEgressDelay } from './loopback.ts';
 import { initialRto } from './rto-estimate.ts';
 
 describe('loopback RTO', () => {
@@ -20,5 +20,26 @@ describe('loopbackRtoAfterDelayedAck', () => {
 
   it('stays 52 jiffies for any delayed-ACK sample between 32 and 64 ms (srtt 4-8 ms)', () => {
     for (const m of [0.033, 0.04, 0.044, 0.063]) expect(initialRto({ srtt_s: m / 8, rttvar_s: m / 4 })).toBe(0.208);
+  });
+});
+
+describe('seenBehindEgressDelay', () => {
+  const s = {
+    anchor: 'the write',
+    notes: [],
+    events: [
+      { id: 'rto-1', label: 'RTO 1', at_s: 2.2, after: null, delay_s: 2.2, early_s: 0.004, late_s: 0.032, cite: '' },
+      { id: 'abort', label: 'ETIMEDOUT', at_s: 4.6, after: 'rto-1', delay_s: 2.4, early_s: 0.004, late_s: 0.256, cite: '', earliest_at_s: 4.5 },
+    ],
+  };
+
+  it('moves only the events not seen as captured packets, by the qdisc delay', () => {
+    const out = seenBehindEgressDelay(s, 0.2, ['abort']);
+    expect(out.events[0]).toEqual(s.events[0]);
+    expect(out.events[1]).toMatchObject({ at_s: 4.4, delay_s: 2.2, earliest_at_s: 4.3 });
+  });
+
+  it('changes nothing without a delay', () => {
+    expect(seenBehindEgressDelay(s, 0, ['abort'])).toBe(s);
   });
 });

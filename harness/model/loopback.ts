@@ -9,6 +9,7 @@
 // (51 jiffies, the figure KERNEL-NOTES.md measured), 210 ms at HZ=100.
 
 import { initialRto } from './rto-estimate.ts';
+import type { Schedule } from './schedule.ts';
 
 /** A representative loopback RTT: only its being above 0 and below one jiffy matters. */
 export const LOOPBACK_SRTT_S = 50e-6;
@@ -24,6 +25,25 @@ export const LOOPBACK_SRTT_S = 50e-6;
 export interface LoopbackRtt {
   client_s: number;
   server_s: number;
+}
+
+/**
+ * With netem's delay on lo, tcpdump sees a sent packet only when the qdisc
+ * releases it: taps run in dev_queue_xmit_nit(), called from xmit_one() at
+ * dequeue (net/core/dev.c, 5.x and 6.x). Every captured send is then `delay_s`
+ * after the kernel's timer sent it, while what the application observes (an
+ * errno from read()) is not delayed. Measured from a captured packet, such
+ * events come `delay_s` sooner: measured in a 6.1 guest with 200 ms, ETIMEDOUT
+ * 174.6 ms and 46.7 ms "early" against the unshifted prediction.
+ */
+export function seenBehindEgressDelay(s: Schedule, delay_s: number, notCapturedIds: readonly string[]): Schedule {
+  if (delay_s <= 0) return s;
+  const events = s.events.map((e) =>
+    notCapturedIds.includes(e.id)
+      ? { ...e, at_s: e.at_s - delay_s, delay_s: e.delay_s - delay_s, ...(e.earliest_at_s !== undefined ? { earliest_at_s: e.earliest_at_s - delay_s } : {}) }
+      : e,
+  );
+  return { ...s, events, notes: [...s.notes, `netem delays every captured send by ${delay_s * 1000} ms (tcpdump taps lo after the qdisc); the errno is not delayed`] };
 }
 
 /** include/net/tcp.h: TCP_DELACK_MIN = TCP_ATO_MIN = HZ/25, the receiver's delayed-ACK timeout (40 ms). */
