@@ -59,7 +59,8 @@ describe('cleanup when a run does not finish', () => {
     const dir = path.join(out, 'crash');
     fs.mkdirSync(dir);
     const { cli, sandbox } = await startRun(dir);
-    const [runner] = await pids(`runner/main.ts ${dir}`);
+    // The runner runs from its bundle (runner/bundle.ts): node …/runner-<hash>.mjs <run folder>.
+    const [runner] = await pids(`runner-[0-9a-f]+\\.mjs ${dir}`);
     process.kill(Number(runner), 'SIGKILL');
     const r = await cli;
     expect(r.exitCode).toBe(2);

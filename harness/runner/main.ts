@@ -3,7 +3,8 @@
 // (capture.pcap, ss.log, events.jsonl, runner.json). It judges nothing: the
 // host analyses the folder afterwards, so old runs can be re-judged.
 //
-// Usage (by the sandbox): node --import tsx harness/runner/main.ts <run folder>
+// Usage (by the sandbox): node node_modules/.cache/tcplab/runner-<hash>.mjs <run folder>
+// (the bundle of this file, runner/bundle.ts), or node --import tsx harness/runner/main.ts <run folder>
 // The folder holds job.json, written by the host.
 import fs from 'node:fs';
 import path from 'node:path';
