@@ -3,11 +3,11 @@
 // would pick, and for everything missing, what to do about it.
 import fs from 'node:fs';
 import os from 'node:os';
-import { execa } from 'execa';
 import { engineStatus, dockerClient, insideTcplabContainer, inContainerBackend } from './sandbox/docker.ts';
 import { baseImage, imagePresent, imageTag } from './sandbox/docker-image.ts';
 import { netnsBackend } from './sandbox/netns.ts';
 import path from 'node:path';
+import { hasCommand } from './preflight.ts';
 import { createVmBackend } from './sandbox/vm.ts';
 import { cacheRoot, KERNEL_LABELS } from './sandbox/vm/kernels.ts';
 
@@ -25,9 +25,6 @@ interface Line {
   text: string;
 }
 
-async function has(tool: string): Promise<boolean> {
-  return (await execa('sh', ['-c', `command -v ${tool}`], { reject: false })).exitCode === 0;
-}
 
 export async function doctor(): Promise<string> {
   const lines: Line[] = [];
@@ -71,7 +68,7 @@ export async function doctor(): Promise<string> {
   const found: string[] = [];
   const lacking: string[] = [];
   for (const [tool, pkg] of TOOLS) {
-    if (await has(tool)) found.push(tool);
+    if (await hasCommand(tool)) found.push(tool);
     else lacking.push(pkg);
   }
   const pkgs = [...new Set(lacking)];

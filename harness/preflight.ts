@@ -9,12 +9,16 @@ const TOOLS: [tool: string, pkg: string][] = [
   ['ip', 'iproute2'],
 ];
 
+/** Whether a command is on PATH (the one check every prerequisite list here uses). */
+export async function hasCommand(tool: string): Promise<boolean> {
+  return (await execa('sh', ['-c', `command -v ${tool}`], { reject: false })).exitCode === 0;
+}
+
 /** The host tools the netns backend runs inside the namespace. */
 export async function requireHostTools(): Promise<void> {
   const missing: string[] = [];
   for (const [tool, pkg] of TOOLS) {
-    const r = await execa('sh', ['-c', `command -v ${tool}`], { reject: false });
-    if (r.exitCode !== 0) missing.push(pkg);
+    if (!(await hasCommand(tool))) missing.push(pkg);
   }
   if (missing.length) {
     const pkgs = [...new Set(missing)].join(' ');

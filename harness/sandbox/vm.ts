@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { PrerequisiteError } from '../errors.ts';
+import { hasCommand } from '../preflight.ts';
 import { cleanupNamespaces, createNamespaceSandbox } from './namespace.ts';
 import type { Backend, SandboxSpec } from './sandbox.ts';
 import { cleanupGuests, Guest } from './vm/guest.ts';
@@ -37,7 +38,7 @@ export interface VmBackend extends Backend {
 async function missingTools(): Promise<string[]> {
   const missing: string[] = [];
   for (const [tool, pkg] of TOOLS) {
-    if ((await execa('sh', ['-c', `command -v ${tool}`], { reject: false })).exitCode !== 0) missing.push(pkg);
+    if (!(await hasCommand(tool))) missing.push(pkg);
   }
   if (!['/bin/busybox', '/usr/bin/busybox'].some((p) => fs.existsSync(p))) missing.push('busybox-static');
   return missing;

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { PrerequisiteError, UsageError } from '../../errors.ts';
+import { hasCommand } from '../../preflight.ts';
 import { extractVmlinux } from './vmlinux.ts';
 
 /** The kernels of Debian's releases, as the matrix names them. */
@@ -138,7 +139,7 @@ function readCached(dir: string, label: string): GuestKernel | null {
 
 async function fetchDebianKernel(label: DebianKernelLabel, dir: string, progress: (line: string) => void): Promise<void> {
   for (const tool of ['apt-get', 'dpkg-deb', 'depmod']) {
-    if ((await execa('sh', ['-c', `command -v ${tool}`], { reject: false })).exitCode !== 0) {
+    if (!(await hasCommand(tool))) {
       throw new PrerequisiteError(`fetching Debian kernels needs ${tool}`, 'run on Debian or Ubuntu (apt-get install apt dpkg kmod), or pass --kernel path/to/vmlinuz');
     }
   }
