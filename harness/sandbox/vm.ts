@@ -7,7 +7,7 @@
 // and remembered), TCG otherwise; the choice is said in one line.
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
+import os from 'node:os';
 import { PrerequisiteError } from '../errors.ts';
 import { hasCommand } from '../preflight.ts';
 import { cleanupNamespaces, createNamespaceSandbox } from './namespace.ts';
@@ -58,7 +58,7 @@ async function chooseAccel(kernel: GuestKernel, outDir: string): Promise<Accel> 
   } catch {
     return 'tcg';
   }
-  const memo = path.join(cacheRoot(), '..', `kvm-works-${(await execa('uname', ['-r'])).stdout.trim()}`);
+  const memo = path.join(cacheRoot(), '..', `kvm-works-${os.release()}`);
   if (fs.existsSync(memo)) return fs.readFileSync(memo, 'utf8').trim() === 'yes' ? 'kvm' : 'tcg';
   let works = false;
   try {
