@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventById } from './schedule.ts';
+import { fireWindow } from './timer-wheel.ts';
 import { synPairSchedule, synRecvCountAt } from './syn-pair.ts';
 
 const at = (s: ReturnType<typeof synPairSchedule>, prefix: string) => s.events.filter((e) => e.id.startsWith(prefix)).map((e) => e.at_s);
@@ -27,6 +28,17 @@ describe('synPairSchedule (client keeps its SYN-SENT socket, every SYN-ACK is lo
     expect(eventById(s, 'drop-2')).toMatchObject({ at_s: 130, delay_s: 32 });
     expect(eventById(s, 'abort').at_s).toBe(131);
     expect(s.error).toBe('ETIMEDOUT');
+  });
+
+  it('the request timer the anchor SYN arms gets the first-arm jiffy, like the client\'s first SYN timer (tick-phase.ts)', () => {
+    const s = synPairSchedule({ tcp_syn_retries: 1, tcp_synack_retries: 2 }, '6.18.44-fc-v669');
+    const first = s.events.find((e) => e.id.startsWith('synack-retrans-') && e.after === null)!;
+    expect(first).toMatchObject({ at_s: 1, delay_s: 1 });
+    // 1 s = 250 jiffies: level 1, granule 8 jiffies (32 ms), plus the arming jiffy (4 ms).
+    expect(first.late_s).toBeCloseTo(0.036, 9);
+    expect(first.late_s).toBe(eventById(s, 'syn-retrans-1').late_s);
+    // Timers re-armed in a tick (here from a SYN the client's timer sent) do not get it.
+    expect(eventById(s, 'drop-1').late_s).toBe(fireWindow(4).late_s);
   });
 
   it('a SYN between two request timer firings only pushes the timer (no num_timeout step)', () => {

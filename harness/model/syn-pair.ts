@@ -38,7 +38,7 @@
 import { DEFAULT_HZ, TCP_RTO_MAX_S, TCP_TIMEOUT_INIT_S } from './kernel-facts.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
 import { type SynSentParams, synSentSchedule } from './syn.ts';
-import { fireWindow } from './timer-wheel.ts';
+import { armWindow } from './tick-phase.ts';
 
 export interface SynPairParams extends SynSentParams {
   /** net.ipv4.tcp_synack_retries. */
@@ -86,7 +86,10 @@ export function synPairSchedule(p: SynPairParams, kernel: string, hz: number = D
   const timeoutUs = (numTimeout: number) => Math.min(TCP_TIMEOUT_INIT_S * US * 2 ** numTimeout, TCP_RTO_MAX_S * US);
   const timed = (id: string, label: string, r: Request, cite: string): PredictedEvent => {
     const delay_s = (r.expiresUs - r.armedAtUs) / US;
-    return { id, label, at_s: r.expiresUs / US, after: r.armedBy, delay_s, ...fireWindow(delay_s, hz), cite };
+    // The first request's timer is armed while the anchor SYN is processed, in
+    // connect()'s context, not in a timer tick: it gets the first-arm jiffy
+    // (tick-phase.ts) like every other timer the anchor arms.
+    return { id, label, at_s: r.expiresUs / US, after: r.armedBy, delay_s, ...armWindow(delay_s, r.armedBy === '', hz), cite };
   };
   // A reaction to an arriving SYN: no timer, microseconds after it.
   const reaction = (id: string, label: string, tUs: number, synId: string | null, cite: string): PredictedEvent => ({
