@@ -9,6 +9,7 @@ import { defineExperiment } from '../harness/experiment/define.ts';
 import { param } from '../harness/experiment/params.ts';
 import { optionalSysctl } from '../harness/experiment/sysctls.ts';
 import { synSentSchedule } from '../harness/model/syn.ts';
+import { eventsOf } from '../harness/model/schedule.ts';
 import { ConnectError } from '../harness/runner/scenario.ts';
 import { count, outcome, timing } from '../harness/verdict/judge.ts';
 import { packet, state, syscall } from '../harness/verdict/match.ts';
@@ -45,6 +46,13 @@ export default defineExperiment({
       // syncnt 2 with tcp_syn_retries left at 6: the socket option, not the sysctl, sets the limit.
       fast: { syncnt: 2, tcp_syn_retries: 6 },
     },
+    'count-limit': {
+      summary: 'A long TCP_USER_TIMEOUT replaces the time bound: the retry count (6.5+: tcp_syn_retries + tcp_syn_linear_timeouts) ends connect()',
+      set: { user_timeout: 600_000 },
+      // tcp_syn_retries 1: without the user timeout the 3 s time bound would end it;
+      // with 30 s, 6.5+ sends 1 + 4 retransmissions (1..5 s) and fails at the 7 s firing.
+      fast: { tcp_syn_retries: 1, user_timeout: 30_000 },
+    },
   },
   // tcp_syn_retries 2: on 6.5+ the count limit is 2 + 4, but the time bound
   // tcp_model_timeout(2, 1 s) = 7 s ends connect() first (SYNs at 1..5 s, ETIMEDOUT at 7 s).
@@ -78,7 +86,7 @@ export default defineExperiment({
   anchor: packet({ dir: 'c2s', class: 'syn' }),
 
   expect: (model) => {
-    const retrans = model.events.filter((e) => e.id.startsWith('syn-retrans-'));
+    const retrans = eventsOf(model, 'syn-retrans');
     const error = model.error ?? 'ETIMEDOUT';
     return [
       ...retrans.map((e, i) => timing(e.label, e.id, packet({ dir: 'c2s', class: 'syn-retrans', nth: i }))),
