@@ -12,6 +12,7 @@ import { param } from '../harness/experiment/params.ts';
 import { keepaliveSendSchedule } from '../harness/model/keepalive-send.ts';
 import { LOOPBACK_SRTT_S } from '../harness/model/loopback.ts';
 import { initialRto } from '../harness/model/rto-estimate.ts';
+import { eventsOf } from '../harness/model/schedule.ts';
 import { count, scripted, timing } from '../harness/verdict/judge.ts';
 import { packet, state, syscall } from '../harness/verdict/match.ts';
 import { APP_WAKEUP } from '../harness/verdict/tolerance.ts';
@@ -75,8 +76,8 @@ export default defineExperiment({
   anchor: packet({ dir: 'c2s', class: 'ack' }),
 
   expect: (model, p) => {
-    const probes = model.events.filter((e) => e.id.startsWith('probe-'));
-    const rtos = model.events.filter((e) => e.id.startsWith('rto-'));
+    const probes = eventsOf(model, 'probe');
+    const rtos = eventsOf(model, 'rto');
     const frozen = p.write_after;
     const netstat = (m: { timer: string; probes: number; count?: number }, edge: 'enter' | 'leave') =>
       state({ source: 'netstat', side: 'server', state: 'ESTABLISHED', edge, ...m });

@@ -9,6 +9,7 @@
 import { defineExperiment } from '../harness/experiment/define.ts';
 import { param } from '../harness/experiment/params.ts';
 import { keepaliveSchedule } from '../harness/model/keepalive.ts';
+import { eventsOf } from '../harness/model/schedule.ts';
 import { count, timing } from '../harness/verdict/judge.ts';
 import { packet, state, syscall } from '../harness/verdict/match.ts';
 import { APP_WAKEUP } from '../harness/verdict/tolerance.ts';
@@ -49,7 +50,7 @@ export default defineExperiment({
   anchor: packet({ dir: 'c2s', class: 'ack' }),
 
   expect: (model) => {
-    const probes = model.events.filter((e) => e.id.startsWith('probe-'));
+    const probes = eventsOf(model, 'probe');
     const netstat = (probesSent: number, edge: 'enter' | 'leave') =>
       state({ source: 'netstat', side: 'server', state: 'ESTABLISHED', timer: 'keepalive', probes: probesSent, edge });
     return [

@@ -12,6 +12,7 @@ import { param } from '../harness/experiment/params.ts';
 import { LOOPBACK_SRTT_S, seenBehindEgressDelay } from '../harness/model/loopback.ts';
 import { rtoSchedule, tcpModelTimeout } from '../harness/model/rto.ts';
 import { initialRto } from '../harness/model/rto-estimate.ts';
+import { eventsOf } from '../harness/model/schedule.ts';
 import { addLoopbackDelay } from '../harness/runner/netem.ts';
 import { count, timing } from '../harness/verdict/judge.ts';
 import { packet, syscall } from '../harness/verdict/match.ts';
@@ -88,7 +89,7 @@ export default defineExperiment({
   anchor: packet({ dir: 'c2s', class: 'data' }),
 
   expect: (model, p) => {
-    const rtos = model.events.filter((e) => e.id.startsWith('rto-'));
+    const rtos = eventsOf(model, 'rto');
     return [
       timing('tail loss probe (the segment again)', 'tlp', packet({ dir: 'c2s', class: 'data-retrans', nth: 0 })),
       ...rtos.map((e, i) => timing(e.label, e.id, packet({ dir: 'c2s', class: 'data-retrans', nth: i + 1 }))),

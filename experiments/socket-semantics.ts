@@ -18,6 +18,7 @@ import { param } from '../harness/experiment/params.ts';
 import { keepaliveSchedule } from '../harness/model/keepalive.ts';
 import { TCP_TIMEOUT_INIT_S } from '../harness/model/kernel-facts.ts';
 import type { Schedule } from '../harness/model/schedule.ts';
+import { eventsOf } from '../harness/model/schedule.ts';
 import { type ScriptStep, scriptPrediction } from '../harness/model/script-schedule.ts';
 import { listenRecvQ } from '../harness/model/semantics.ts';
 import type { ScenarioContext } from '../harness/runner/scenario.ts';
@@ -159,7 +160,7 @@ export default defineExperiment({
         count('zero-window segments from the client', 0, packet({ dir: 'c2s', win: 0 })),
       ];
     }
-    const probes = model.events.filter((e) => e.id.startsWith('probe-'));
+    const probes = eventsOf(model, 'probe');
     return [
       ...probes.map((e, i) => timing(e.label, e.id, packet({ dir: 'c2s', class: 'keepalive-probe', nth: i }))),
       timing('RST when keepalive gives up', 'abort', packet({ dir: 'c2s', class: 'rst' })),

@@ -12,6 +12,7 @@
 import { defineExperiment } from '../harness/experiment/define.ts';
 import { param } from '../harness/experiment/params.ts';
 import { deferAcceptSchedule } from '../harness/model/defer-accept.ts';
+import { eventsOf } from '../harness/model/schedule.ts';
 import { count, type ExpectationSpec, scripted, timing } from '../harness/verdict/judge.ts';
 import { packet, state } from '../harness/verdict/match.ts';
 
@@ -62,7 +63,7 @@ export default defineExperiment({
 
   expect: (model) => {
     const has = (id: string) => model.events.some((e) => e.id === id);
-    const synacks = model.events.filter((e) => e.id.startsWith('synack-retrans-'));
+    const synacks = eventsOf(model, 'synack-retrans');
     const dataId = has('data') ? 'data' : 'accept';
     const specs: ExpectationSpec[] = [
       count('SYN-ACK retransmissions', synacks.length, packet({ dir: 's2c', class: 'synack-retrans' })),

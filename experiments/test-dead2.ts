@@ -13,6 +13,7 @@ import { param } from '../harness/experiment/params.ts';
 import { LOOPBACK_SRTT_S } from '../harness/model/loopback.ts';
 import { rtoSchedule } from '../harness/model/rto.ts';
 import { initialRto } from '../harness/model/rto-estimate.ts';
+import { eventsOf } from '../harness/model/schedule.ts';
 import { count, outcome, timing } from '../harness/verdict/judge.ts';
 import { packet, syscall } from '../harness/verdict/match.ts';
 import { APP_WAKEUP, type Lag } from '../harness/verdict/tolerance.ts';
@@ -75,7 +76,7 @@ export default defineExperiment({
   anchor: packet({ dir: 'c2s', class: 'data' }),
 
   expect: (model, p) => {
-    const rtos = model.events.filter((e) => e.id.startsWith('rto-'));
+    const rtos = eventsOf(model, 'rto');
     // The kernel's abort is only seen by the next write of the loop.
     const nextWrite: Lag = {
       s: p.write_interval / 1000 + APP_WAKEUP.s,

@@ -7,6 +7,7 @@
 import { defineExperiment } from '../harness/experiment/define.ts';
 import { param } from '../harness/experiment/params.ts';
 import { keepaliveSchedule } from '../harness/model/keepalive.ts';
+import { eventsOf } from '../harness/model/schedule.ts';
 import { count, timing } from '../harness/verdict/judge.ts';
 import { packet, syscall } from '../harness/verdict/match.ts';
 import { APP_WAKEUP } from '../harness/verdict/tolerance.ts';
@@ -65,7 +66,7 @@ export default defineExperiment({
   anchor: packet({ dir: 'c2s', class: 'ack' }),
 
   expect: (model) => {
-    const probes = model.events.filter((e) => e.id.startsWith('probe-'));
+    const probes = eventsOf(model, 'probe');
     return [
       ...probes.map((e, i) => timing(e.label, e.id, packet({ dir: 'c2s', class: 'keepalive-probe', nth: i }))),
       timing('RST when keepalive gives up', 'abort', packet({ dir: 'c2s', class: 'rst' })),

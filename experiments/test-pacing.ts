@@ -14,6 +14,7 @@ import { param } from '../harness/experiment/params.ts';
 import { optionalSysctl } from '../harness/experiment/sysctls.ts';
 import { loopbackRtoAfterDelayedAck } from '../harness/model/loopback.ts';
 import { persistSchedule } from '../harness/model/persist.ts';
+import { eventsOf } from '../harness/model/schedule.ts';
 import { count, outcome, timing } from '../harness/verdict/judge.ts';
 import { packet, state, syscall } from '../harness/verdict/match.ts';
 
@@ -83,7 +84,7 @@ export default defineExperiment({
   anchor: packet({ dir: 's2c', win: 0, before: FIRST_PROBE, nth: -1 }),
 
   expect: (model) => {
-    const probes = model.events.filter((e) => e.id.startsWith('zwp-'));
+    const probes = eventsOf(model, 'zwp');
     return [
       ...probes.map((e, i) => timing(e.label, e.id, packet({ dir: 'c2s', class: 'window-probe', nth: i }))),
       timing('the orphan is gone from ss (LAST-ACK, no FIN, no RST)', 'abort', state({ side: 'client', state: 'LAST-ACK', edge: 'leave' })),

@@ -18,6 +18,7 @@ import { LOOPBACK_SRTT_S } from '../harness/model/loopback.ts';
 import { rtoSchedule } from '../harness/model/rto.ts';
 import { initialRto } from '../harness/model/rto-estimate.ts';
 import { tailContent } from '../harness/model/tail-content.ts';
+import { eventsOf } from '../harness/model/schedule.ts';
 import { count, outcome, timing } from '../harness/verdict/judge.ts';
 import { packet, syscall } from '../harness/verdict/match.ts';
 
@@ -81,7 +82,7 @@ export default defineExperiment({
     const c = content(p);
     // Only what fits in the watch, with room for the wheel's lateness.
     const watched = model.events.filter((e) => e.id !== 'abort' && e.at_s + 2 * e.late_s < p.observe - 0.2);
-    const rtos = watched.filter((e) => e.id.startsWith('rto-'));
+    const rtos = eventsOf(watched, 'rto');
     const readAt = p.server_read_at / 1000;
     const retrans = [...(c.probe.newData ? [] : watched.filter((e) => e.id === 'tlp')), ...rtos];
     const beforeRead = retrans.filter((e) => e.at_s < readAt).length;

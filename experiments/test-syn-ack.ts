@@ -12,6 +12,7 @@ import { defineExperiment } from '../harness/experiment/define.ts';
 import { param } from '../harness/experiment/params.ts';
 import { deferAcceptSchedule } from '../harness/model/defer-accept.ts';
 import { lostAckSchedule } from '../harness/model/lost-ack.ts';
+import { eventsOf } from '../harness/model/schedule.ts';
 import { count, type ExpectationSpec, scripted, timing } from '../harness/verdict/judge.ts';
 import { packet, state, syscall } from '../harness/verdict/match.ts';
 import { APP_WAKEUP } from '../harness/verdict/tolerance.ts';
@@ -66,7 +67,7 @@ export default defineExperiment({
   anchor: packet({ dir: 's2c', class: 'synack' }),
 
   expect: (model, p) => {
-    const synacks = model.events.filter((e) => e.id.startsWith('synack-retrans-'));
+    const synacks = eventsOf(model, 'synack-retrans');
     const queued = (event: string): ExpectationSpec[] => [
       timing(`LISTEN Recv-Q becomes 1 (accept queue)`, event, state({ side: 'server', state: 'LISTEN', recv_q: 1, edge: 'enter' })),
       count('SYN-ACK retransmissions', synacks.length, packet({ dir: 's2c', class: 'synack-retrans' })),

@@ -11,6 +11,7 @@
 import { defineExperiment } from '../harness/experiment/define.ts';
 import { param } from '../harness/experiment/params.ts';
 import { optionalSysctl } from '../harness/experiment/sysctls.ts';
+import { eventsOf } from '../harness/model/schedule.ts';
 import { synPairSchedule, synRecvCountAt } from '../harness/model/syn-pair.ts';
 import { synRecvSchedule } from '../harness/model/syn.ts';
 import { ConnectError } from '../harness/runner/scenario.ts';
@@ -83,9 +84,8 @@ export default defineExperiment({
   anchor: packet({ dir: 'c2s', class: 'syn' }),
 
   expect: (model, p) => {
-    const ev = (prefix: string) => model.events.filter((e) => e.id.startsWith(prefix));
-    const synacks = ev('synack-retrans-');
-    const drops = ev('drop');
+    const synacks = eventsOf(model, 'synack-retrans');
+    const drops = eventsOf(model, 'drop');
     const common: ExpectationSpec[] = [
       ...synacks.map((e, i) => timing(e.label, e.id, packet({ dir: 's2c', class: 'synack-retrans', nth: i }))),
       timing('the request socket is gone from ss (SYN-RECV)', drops.at(-1)!.id, state({ side: 'server', state: 'SYN-RECV', edge: 'leave' })),
@@ -94,8 +94,8 @@ export default defineExperiment({
       count('RSTs sent', 0, packet({ class: 'rst' })),
     ];
     if (p.close) return [...common, count('client SYN retransmissions after its close', 0, packet({ dir: 'c2s', class: 'syn-retrans' }))];
-    const syns = ev('syn-retrans-');
-    const fresh = ev('synack-new-');
+    const syns = eventsOf(model, 'syn-retrans');
+    const fresh = eventsOf(model, 'synack-new');
     const error = model.error ?? 'ETIMEDOUT';
     // ss's SYN-RECV count is req->num_retrans: timer and SYN-driven SYN-ACKs alike
     // (the notes saw 8 at 15.4 s on 4.19). Its peak: the first request's last SYN-ACK.

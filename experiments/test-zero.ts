@@ -12,6 +12,7 @@ import { defineExperiment } from '../harness/experiment/define.ts';
 import { param } from '../harness/experiment/params.ts';
 import { loopbackRtoAfterDelayedAck } from '../harness/model/loopback.ts';
 import { persistSchedule } from '../harness/model/persist.ts';
+import { eventsOf } from '../harness/model/schedule.ts';
 import { count, timing } from '../harness/verdict/judge.ts';
 import { packet, syscall } from '../harness/verdict/match.ts';
 import { APP_WAKEUP } from '../harness/verdict/tolerance.ts';
@@ -67,7 +68,7 @@ export default defineExperiment({
   anchor: packet({ dir: 's2c', win: 0, before: FIRST_PROBE, nth: -1 }),
 
   expect: (model) => {
-    const probes = model.events.filter((e) => e.id.startsWith('zwp-'));
+    const probes = eventsOf(model, 'zwp');
     return [
       ...probes.map((e, i) => timing(e.label, e.id, packet({ dir: 'c2s', class: 'window-probe', nth: i }))),
       timing(`read() fails with ${model.error}`, 'abort', syscall({ side: 'client', error: model.error }), APP_WAKEUP),

@@ -61,3 +61,23 @@ export function eventById(schedule: Schedule, id: string): PredictedEvent {
 export function predictedEnd(schedule: Schedule): number {
   return schedule.events.reduce((m, e) => Math.max(m, e.at_s + e.late_s), 0);
 }
+
+/**
+ * The numbered series of events the model predicts, by the id stem their ids share
+ * (`${series}-${n}`, counted from 1 in the order they happen):
+ * - 'probe': keepalive probes (keepalive.ts)
+ * - 'rto': RTO retransmissions of data (rto.ts)
+ * - 'zwp': zero-window probes (persist.ts)
+ * - 'syn-retrans': SYN retransmissions in SYN-SENT (syn.ts, syn-pair.ts)
+ * - 'synack-retrans': SYN-ACK retransmissions of a request socket (syn.ts, syn-pair.ts, defer-accept.ts)
+ * - 'synack-new': SYN-ACKs of a request created anew by a retransmitted SYN (syn-pair.ts)
+ * - 'drop': a request socket dropped silently — 'drop' alone when there is one request
+ *   (syn.ts, defer-accept.ts), 'drop-R' for request R (syn-pair.ts)
+ */
+export type EventSeries = 'probe' | 'rto' | 'zwp' | 'syn-retrans' | 'synack-retrans' | 'synack-new' | 'drop';
+
+/** The events of one series, in schedule order: eventsOf(model, 'probe') → probe-1, probe-2 … */
+export function eventsOf(events: Schedule | readonly PredictedEvent[], series: EventSeries): PredictedEvent[] {
+  const list = 'events' in events ? events.events : events;
+  return list.filter((e) => e.id === series || e.id.startsWith(`${series}-`));
+}
