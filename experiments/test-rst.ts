@@ -9,33 +9,24 @@
 // Variants swap the server's shutdown/close for the notes' alternatives, or go on
 // after the error. What each call returns comes from the kernel's logic
 // (model/semantics.ts), played for this exact script.
-import { defineExperiment } from '../harness/experiment/define.ts';
 import { param } from '../harness/experiment/params.ts';
+import { defineScriptExperiment, HELLO, serverShutdownAndClose, serverShutdownParams, stepParam } from '../harness/experiment/script-experiment.ts';
 import type { ScriptStep } from '../harness/model/script-schedule.ts';
-import { scriptPrediction } from '../harness/model/script-schedule.ts';
-import { performScriptOnPair } from '../harness/runner/script.ts';
-import { packet } from '../harness/verdict/match.ts';
-import { scriptExpectations } from '../harness/verdict/script-expectations.ts';
 
 const params = {
-  step: param.ms(1000, 'time between two scripted moments (each waits after the previous one returned)', { min: 50, max: 60_000 }),
-  shut_rd: param.flag(false, 'the server calls shutdown with SHUT_RD (with shut_wr: one SHUT_RDWR call)'),
-  shut_wr: param.flag(true, 'the server calls shutdown with SHUT_WR (sends its FIN)'),
+  step: stepParam,
+  ...serverShutdownParams,
   close: param.flag(true, 'the server then closes its socket'),
   write_again: param.flag(false, 'the client ignores the error and writes a third time'),
   read_after: param.flag(false, 'the client ignores the error and reads'),
 };
 type P = { [K in keyof typeof params]: number };
 
-const HELLO = 11; // b"hello world"
-
 /** The notes' moments, for the model and the run alike. */
 function script(p: P): ScriptStep[] {
   const gap = p.step / 1000;
-  const how = p.shut_rd && p.shut_wr ? 'SHUT_RDWR' : p.shut_rd ? 'SHUT_RD' : 'SHUT_WR';
   return [
-    ...(p.shut_rd || p.shut_wr ? [{ after_s: gap, side: 'server', call: 'shutdown', how } as const] : []),
-    ...(p.close ? [{ after_s: gap, side: 'server', call: 'close' } as const] : []),
+    ...serverShutdownAndClose(p, gap),
     { after_s: gap, side: 'client', call: 'write', bytes: HELLO },
     { after_s: gap, side: 'client', call: 'write', bytes: HELLO },
     ...(p.write_again ? [{ after_s: gap, side: 'client', call: 'write', bytes: HELLO } as const] : []),
@@ -45,7 +36,7 @@ function script(p: P): ScriptStep[] {
   ];
 }
 
-export default defineExperiment({
+export default defineScriptExperiment({
   id: 'test-rst',
   title: 'Writing to a peer that shut down and closed: the first write draws an RST, the second gets EPIPE',
   setup:
@@ -69,12 +60,5 @@ export default defineExperiment({
   },
   // Nothing here waits for a kernel timer: a short step only compresses the script.
   fast: { step: 200 },
-
-  predict: (p) => scriptPrediction(script(p)).schedule,
-
-  scenario: (ctx) => performScriptOnPair(script(ctx.p), ctx),
-
-  anchor: packet({ dir: 'c2s', class: 'ack' }),
-
-  expect: (_model, p) => scriptExpectations(scriptPrediction(script(p))),
+  script,
 });

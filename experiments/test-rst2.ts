@@ -9,37 +9,28 @@
 //   5 steps  client write: EPIPE
 // With close only the server sends the RST without a FIN and the client's first call
 // gets ECONNRESET. What each call returns comes from model/semantics.ts.
-import { defineExperiment } from '../harness/experiment/define.ts';
 import { param } from '../harness/experiment/params.ts';
+import { defineScriptExperiment, HELLO, serverShutdownAndClose, serverShutdownParams, stepParam } from '../harness/experiment/script-experiment.ts';
 import type { ScriptStep } from '../harness/model/script-schedule.ts';
-import { scriptPrediction } from '../harness/model/script-schedule.ts';
-import { performScriptOnPair } from '../harness/runner/script.ts';
-import { packet } from '../harness/verdict/match.ts';
-import { scriptExpectations } from '../harness/verdict/script-expectations.ts';
 
 const params = {
-  step: param.ms(1000, 'time between two scripted moments (each waits after the previous one returned)', { min: 50, max: 60_000 }),
-  shut_rd: param.flag(false, 'the server calls shutdown with SHUT_RD (with shut_wr: one SHUT_RDWR call)'),
-  shut_wr: param.flag(true, 'the server calls shutdown with SHUT_WR (sends its FIN)'),
+  step: stepParam,
+  ...serverShutdownParams,
   close: param.flag(true, 'the server then closes its socket, with the client\'s data unread'),
   write_again: param.flag(false, 'the client ignores the error and writes again'),
   read_after: param.flag(false, 'the client ignores the error and reads'),
 };
 type P = { [K in keyof typeof params]: number };
 
-const HELLO = 11; // b"hello world"
-
 function script(p: P): ScriptStep[] {
   const gap = p.step / 1000;
-  const how = p.shut_rd && p.shut_wr ? 'SHUT_RDWR' : p.shut_rd ? 'SHUT_RD' : 'SHUT_WR';
   const write = (after_s: number) => ({ after_s, side: 'client', call: 'write', bytes: HELLO }) as const;
   return [
     // The notes send three times in a row; each is ACKed before the next, so none waits (Nagle).
     write(gap),
     write(0),
     write(0),
-    ...(p.shut_rd || p.shut_wr ? [{ after_s: gap, side: 'server', call: 'shutdown', how } as const] : []),
-    ...(p.close ? [{ after_s: gap, side: 'server', call: 'close' } as const] : []),
+    ...serverShutdownAndClose(p, gap),
     write(gap),
     write(gap),
     ...(p.write_again ? [write(gap)] : []),
@@ -51,7 +42,7 @@ function script(p: P): ScriptStep[] {
   ];
 }
 
-export default defineExperiment({
+export default defineScriptExperiment({
   id: 'test-rst2',
   title: 'Closing with unread data sends RST: the client\'s next call fails at once (EPIPE after a FIN, ECONNRESET without)',
   setup:
@@ -76,12 +67,5 @@ export default defineExperiment({
     'ignore-read': { summary: 'after EPIPE the client reads: EOF at once', set: { read_after: 1 } },
   },
   fast: { step: 200 },
-
-  predict: (p) => scriptPrediction(script(p)).schedule,
-
-  scenario: (ctx) => performScriptOnPair(script(ctx.p), ctx),
-
-  anchor: packet({ dir: 'c2s', class: 'ack' }),
-
-  expect: (_model, p) => scriptExpectations(scriptPrediction(script(p))),
+  script,
 });
