@@ -15,12 +15,12 @@
 // against it with a read first (fin-rst-read).
 import { defineExperiment } from '../harness/experiment/define.ts';
 import { param } from '../harness/experiment/params.ts';
+import { HELLO, stepParam } from '../harness/experiment/script-experiment.ts';
 import { keepaliveSchedule } from '../harness/model/keepalive.ts';
-import { TCP_TIMEOUT_INIT_S } from '../harness/model/kernel-facts.ts';
-import type { Schedule } from '../harness/model/schedule.ts';
 import { eventsOf } from '../harness/model/schedule.ts';
 import { type ScriptStep, scriptPrediction } from '../harness/model/script-schedule.ts';
 import { listenRecvQ } from '../harness/model/semantics.ts';
+import { acceptQueueSchedule } from '../harness/model/socket-semantics.ts';
 import type { ScenarioContext } from '../harness/runner/scenario.ts';
 import { performScriptOnPair } from '../harness/runner/script.ts';
 import { count, type ExpectationSpec, outcome, scripted, timing } from '../harness/verdict/judge.ts';
@@ -28,7 +28,7 @@ import { packet, state, syscall } from '../harness/verdict/match.ts';
 import { callExpectations, scriptExpectations } from '../harness/verdict/script-expectations.ts';
 
 const params = {
-  step: param.ms(1000, 'time between two scripted moments (each waits after the previous one returned)', { min: 50, max: 60_000 }),
+  step: stepParam,
   peer_fin: param.flag(false, 'the peer shuts down its write side first: FIN (server shutdown SHUT_WR)'),
   peer_rst: param.flag(false, 'the peer resets: the server closes with the client\'s data unread (RST)'),
   peer_silent: param.flag(false, 'the peer vanishes (everything dropped) and the client\'s keepalive gives up'),
@@ -39,8 +39,6 @@ const params = {
   keepcnt: param.count(3, 'TCP_KEEPCNT of the client (peer_silent)', { min: 1, max: 127 }),
 };
 type P = { [K in keyof typeof params]: number };
-
-const HELLO = 11; // b"hello world"
 
 function script(p: P): ScriptStep[] {
   const gap = p.step / 1000;
@@ -77,33 +75,9 @@ function script(p: P): ScriptStep[] {
 function check(p: P): void {
   if (p.peer_silent && (p.peer_fin || p.peer_rst)) throw new Error('peer_silent cannot be combined with peer_fin or peer_rst');
   if (p.accept_queue && (p.peer_fin || p.peer_rst || p.peer_silent)) throw new Error('accept_queue is a form of its own: no peer_* with it');
-  // B's data must complete its handshake before the server's first SYN-ACK retransmission.
-  if (p.accept_queue && p.step / 1000 >= TCP_TIMEOUT_INIT_S) throw new Error(`accept_queue needs step < ${TCP_TIMEOUT_INIT_S * 1000} ms (TCP_TIMEOUT_INIT)`);
 }
 
 const keepalive = (p: P) => ({ keepidle_s: p.keepidle, keepintvl_s: p.keepintvl, keepcnt: p.keepcnt, user_timeout_ms: 0 });
-
-/**
- * accept-queue: both handshake ACKs are dropped, so each connection completes its
- * handshake only with its first data segment. A writes at once (→ accept queue), B
- * connects at once after that and writes a step later (SYN-RECV until then).
- */
-function acceptQueueSchedule(p: P): Schedule {
-  const gap = p.step / 1000;
-  const ev = (id: string, label: string, at_s: number, after: string | null, delay_s: number, cite: string) => ({
-    id, label, at_s, after, delay_s, early_s: 0, late_s: 0, cite,
-  });
-  const completes = 'its ACK flag completes the handshake: tcp_check_req() creates the child and queues it for accept()';
-  return {
-    anchor: 'connection A\'s client ACKs its SYN-ACK (the ACK is dropped)',
-    events: [
-      ev('data-a', 'A\'s data (completes its handshake)', 0, null, 0, `scripted: A writes at once; ${completes}`),
-      ev('synack-b', 'SYN-ACK of connection B', 0, 'data-a', 0, 'scripted: B connects right after; tcp_v4_send_synack()'),
-      ev('data-b', 'B\'s data (completes its handshake)', gap, 'synack-b', gap, `scripted: B writes a step later; ${completes}`),
-    ],
-    notes: ['LISTEN Recv-Q = sk_ack_backlog: children that finished the handshake; SYN-RECV requests are not counted'],
-  };
-}
 
 export default defineExperiment({
   id: 'socket-semantics',
@@ -136,7 +110,7 @@ export default defineExperiment({
 
   predict: (p, kernel) => {
     check(p);
-    if (p.accept_queue) return acceptQueueSchedule(p);
+    if (p.accept_queue) return acceptQueueSchedule({ step_s: p.step / 1000 });
     if (p.peer_silent) return keepaliveSchedule(keepalive(p), kernel);
     return scriptPrediction(script(p), { acksOfData: true }).schedule;
   },
