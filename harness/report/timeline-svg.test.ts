@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { syntheticDeadRun, syntheticIdleRun } from './synthetic-runs.ts';
-import { timeAxis } from './timeline-axis.ts';
+import { timeAxis } from './timeline/axis.ts';
 import { renderTimeline } from './timeline-svg.ts';
 
 /** Tags must nest and close; text may hold no raw '<' or stray '&'. */

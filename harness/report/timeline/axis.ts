@@ -1,4 +1,5 @@
-// The time axis of timeline.svg.
+// The time axis of timeline.svg: its scale, the range it covers, and its drawing
+// (ticks, grid, the anchor line).
 //
 // Short runs get a linear axis. Runs whose events are spread over very different
 // scales (a 15-minute RTO run: retransmits 0.2 s apart at first and 120 s apart at
@@ -7,6 +8,10 @@
 // grows with the logarithm of its length (plus a floor), and time runs linearly
 // inside each stretch. So every predicted event has room, the first retransmits stay
 // readable, and a timer's countdown is still a straight line between two events.
+
+import type { RunResult } from '../result.ts';
+import { DIM, GRID, INK } from './style.ts';
+import { line, text, X0, X1 } from './svg.ts';
 
 export interface Tick {
   t: number;
@@ -101,4 +106,52 @@ export function timeAxis(end: number, x0: number, x1: number, keyTimes: readonly
     ticks: ticksFor(span, x, minTickGapPx),
     caption: 'broken time axis: each gap between two of the model\'s events gets room by the log of its length, linear inside',
   };
+}
+
+/** The end of the picture's time range: the last event, prediction or window. */
+export function timeEnd(r: RunResult): number {
+  let end = 0;
+  for (const e of r.events) if (e.kind !== 'tcp_info') end = Math.max(end, e.t);
+  const anchor = r.anchor_s ?? 0;
+  for (const p of r.prediction?.events ?? []) end = Math.max(end, anchor + p.at_s + p.late_s);
+  for (const e of r.expectations) {
+    if (e.window_s) end = Math.max(end, e.window_s[1]);
+    if (e.observed_s !== null) end = Math.max(end, e.observed_s);
+  }
+  return end * 1.03 + 0.05;
+}
+
+/**
+ * The moments the axis must keep apart: each predicted event where the judge
+ * expected it (chained from what was observed), or at its nominal time.
+ */
+export function keyTimes(r: RunResult): number[] {
+  const anchor = r.anchor_s ?? 0;
+  const times = (r.prediction?.events ?? []).map((p) => {
+    const e = r.expectations.find((x) => x.predicted === p.id && x.expected_s !== null);
+    return e ? e.expected_s! : anchor + p.at_s;
+  });
+  if (times.length) return [anchor, ...times];
+  return r.events.filter((e) => e.kind === 'packet').map((e) => e.t);
+}
+
+/** The axis under the lanes, the grid across them, and the anchor's line. */
+export function drawAxis(r: RunResult, axis: TimeAxis, lanesTop: number, lanesBottom: number): { grid: string[]; axis: string[] } {
+  const grid: string[] = [];
+  for (const t of axis.ticks) {
+    const x = axis.x(t.t);
+    grid.push(line(x, lanesTop, x, lanesBottom, GRID, 1, '1 3'));
+  }
+  const axisOut: string[] = [line(X0, lanesBottom, X1, lanesBottom, INK, 1.2)];
+  for (const t of axis.ticks) {
+    const x = axis.x(t.t);
+    axisOut.push(line(x, lanesBottom, x, lanesBottom + 6, INK), text(x, lanesBottom + 22, t.label, { size: 13, anchor: 'middle' }));
+  }
+  axisOut.push(text(X0, lanesBottom + 44, `time since the scenario started — ${axis.caption}`, { size: 13, color: DIM }));
+  if (r.anchor_s !== null) {
+    const x = axis.x(r.anchor_s);
+    grid.push(line(x, lanesTop - 4, x, lanesBottom, '#0969da', 1.2, '6 4'));
+    axisOut.push(text(x + 4, lanesTop - 6, 'anchor', { size: 11, color: '#0969da' }));
+  }
+  return { grid, axis: axisOut };
 }
