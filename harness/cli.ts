@@ -15,7 +15,7 @@ import { resolveParams } from './experiment/resolve.ts';
 import { ProgressBoard } from './report/progress.ts';
 import type { RunResult } from './report/result.ts';
 import { formatMany, formatSummary } from './report/terminal.ts';
-import { PROJECT_DIR, RunnerError } from './run-experiment.ts';
+import { newRunId, PROJECT_DIR, RunnerError } from './run-experiment.ts';
 import { defaultParallel, overallVerdict, type RunOutcome, runMany } from './run-many.ts';
 import { BACKEND_CHOICES, selectBackend } from './sandbox/select.ts';
 import { doctor } from './doctor.ts';
@@ -30,6 +30,8 @@ import { explain, explainLines, formatExplanation, netstatSampler, ssSampler, wa
 import { DEFAULT_COMPARE, FAMILIES, formatFamilies, formatPrediction, predict } from './predict/index.ts';
 import { redrawTimelines, writeResultsIndex } from './report/results-index.ts';
 import { writeTimeline } from './report/timeline-svg.ts';
+import { runSoak, type SoakDoc } from './soak/run-soak.ts';
+import { formatSoak } from './soak/soak-text.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -187,6 +189,60 @@ async function matrix(o: MatrixCliOptions): Promise<number> {
   return finishMatrix(doc, o);
 }
 
+interface SoakCliOptions {
+  runs: string;
+  minutes: string;
+  only?: string;
+  fast?: boolean;
+  set: string[];
+  parallel?: string;
+  backend: string;
+  keep?: boolean;
+  json?: boolean;
+  out?: string;
+}
+
+async function soak(o: SoakCliOptions): Promise<number> {
+  const runs = positiveInt('--runs', o.runs);
+  const minutes = positiveInt('--minutes', o.minutes);
+  const forms = matrixForms(o.only);
+  for (const f of forms) {
+    const { def, variant } = lookup(f);
+    resolveParams(def, variant, o.set, Boolean(o.fast));
+  }
+  requireNode();
+  const backend = await selectBackend(o.backend, {});
+  if (backend.name === 'netns') await requireHostTools();
+  const out = o.out ?? path.join(PROJECT_DIR, 'results', `soak-${newRunId()}`);
+  fs.mkdirSync(out, { recursive: true });
+  const write = (doc: SoakDoc) => {
+    fs.writeFileSync(path.join(out, 'soak.json'), `${JSON.stringify(doc, null, 2)}\n`);
+    fs.writeFileSync(path.join(out, 'soak.md'), `${formatSoak(doc)}\n`);
+  };
+  const board = new ProgressBoard();
+  const doc = await runSoak({
+    forms,
+    fast: Boolean(o.fast),
+    sets: o.set,
+    backend,
+    parallel: o.parallel === undefined ? defaultParallel(Boolean(o.fast)) : positiveInt('--parallel', o.parallel),
+    runs,
+    minutes,
+    outDir: out,
+    keep: Boolean(o.keep),
+    progress: (label) => board.add(label),
+    note: (line) => board.note(line),
+    onPass: write,
+  }).finally(async () => {
+    board.stop();
+    await backend.close?.();
+  });
+  write(doc);
+  if (o.json) process.stdout.write(`${JSON.stringify(doc)}\n`);
+  (o.json ? process.stderr : process.stdout).write(`${formatSoak(doc)}\n\nwritten: ${path.join(out, 'soak.md')} and soak.json\n`);
+  return doc.failures.some((f) => f.verdict === 'error') ? 2 : doc.failures.length ? 1 : 0;
+}
+
 function finishMatrix(doc: MatrixDoc, o: MatrixCliOptions): number {
   const written = writeMatrix(doc, o.out, o.fast ? 'matrix-fast' : 'matrix');
   if (o.json) process.stdout.write(`${JSON.stringify(doc)}\n`);
@@ -254,6 +310,22 @@ function program(): Command {
     .option('--rejudge', "run nothing: judge the last matrix's run folders again with the current model and rewrite it")
     .action(async (o: MatrixCliOptions) => {
       process.exitCode = await matrix(o);
+    });
+
+  p.command('soak')
+    .description('run the catalogue again and again (bounded), and report per class of observation how close each came to its window edge')
+    .option('--runs <n>', 'passes of the catalogue', '100')
+    .option('--minutes <n>', 'start no pass after this many minutes', '600')
+    .option('--only <forms>', 'only these experiments or forms, comma-separated')
+    .option('--fast', 'the fast forms (the soak is meant for these: a real-length pass takes ~16 min)')
+    .option('--set <name=value>', 'override a parameter in every run (repeatable)', collect, [])
+    .option('--parallel <n>', 'runs at once (default 4 with --fast, else 8, as exp --all)')
+    .addOption(new Option('--backend <name>', 'where to run').choices(['auto', 'netns', 'docker']).default('auto'))
+    .option('--keep', 'keep the run folders of clean passes too (default: only passes with a failure)')
+    .option('--json', 'print the soak document on stdout')
+    .option('--out <dir>', 'folder for soak.md, soak.json and the kept run folders (default: results/soak-<id>)')
+    .action(async (o: SoakCliOptions) => {
+      process.exitCode = await soak(o);
     });
 
   p.command('analyse')

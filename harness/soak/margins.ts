@@ -1,0 +1,98 @@
+// What a soak measures: for every timed expectation of every run, how far the
+// observation fell from the model's expected time, and how much room was left to
+// the nearer edge of its window. Grouped by what was observed (keepalive probe,
+// RTO retransmission, SYN, RST, errno, ...), so the worst margin of each class of
+// kernel or userspace event can be read off, and an allowance derived from it.
+import type { TimelineEvent } from '../events.ts';
+import type { RunResult } from '../report/result.ts';
+import type { Expectation } from '../verdict/judge.ts';
+
+export interface Sample {
+  class: string;
+  /** experiment[:variant] and the expectation's name, to find the worst one again. */
+  form: string;
+  name: string;
+  error_ms: number;
+  /** Room left to the nearer window edge (negative: outside, i.e. failed). */
+  margin_ms: number;
+  ok: boolean;
+}
+
+export interface ClassSummary {
+  class: string;
+  n: number;
+  failed: number;
+  /** observed − expected, ms: min, median, 99th and 99.9th percentile, max. */
+  error_ms: { min: number; p50: number; p99: number; p999: number; max: number };
+  worst_margin_ms: number;
+  worst: { form: string; name: string };
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** The observation an expectation matched: its recorded index when the judge gave one, else the event at its time. */
+function matchedEvent(x: Expectation & { matched?: { index?: number } }, events: readonly TimelineEvent[]): TimelineEvent | undefined {
+  const i = x.matched?.index;
+  if (i !== undefined) return events[i];
+  return events.find((e) => Math.abs(e.t - x.observed_s!) < 2e-6);
+}
+
+/** What kind of thing was observed: a packet class, a call's return, an errno, an ss state. */
+export function classOf(e: TimelineEvent | undefined): string {
+  if (!e) return 'unknown';
+  switch (e.kind) {
+    case 'packet':
+      return `packet ${e.class}`;
+    case 'syscall':
+      return e.error ? `errno (${e.call})` : `${e.call}() returns`;
+    case 'timer':
+      return 'ss sample';
+    default:
+      return e.kind;
+  }
+}
+
+/** One sample per timed expectation of a judged run (counts and outcomes have no time). */
+export function samplesOf(r: Pick<RunResult, 'experiment' | 'variant' | 'expectations' | 'events'>): Sample[] {
+  const form = r.variant ? `${r.experiment}:${r.variant}` : r.experiment;
+  const out: Sample[] = [];
+  for (const x of r.expectations) {
+    if (x.expected_s === null || x.observed_s === null || !x.window_s) continue;
+    const [lo, hi] = x.window_s;
+    const margin = Math.min(x.observed_s - lo, hi - x.observed_s);
+    out.push({
+      class: classOf(matchedEvent(x, r.events)),
+      form,
+      name: x.name,
+      error_ms: round3((x.observed_s - x.expected_s) * 1000),
+      margin_ms: round3(margin * 1000),
+      ok: x.ok,
+    });
+  }
+  return out;
+}
+
+/** The q-quantile (0..1) of sorted values, nearest rank. */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+export function summarise(samples: readonly Sample[]): ClassSummary[] {
+  const byClass = new Map<string, Sample[]>();
+  for (const s of samples) byClass.set(s.class, [...(byClass.get(s.class) ?? []), s]);
+  return [...byClass.entries()]
+    .map(([cls, xs]) => {
+      const errors = xs.map((s) => s.error_ms).sort((a, b) => a - b);
+      const worst = xs.reduce((a, b) => (b.margin_ms < a.margin_ms ? b : a));
+      return {
+        class: cls,
+        n: xs.length,
+        failed: xs.filter((s) => !s.ok).length,
+        error_ms: { min: errors[0]!, p50: quantile(errors, 0.5), p99: quantile(errors, 0.99), p999: quantile(errors, 0.999), max: errors.at(-1)! },
+        worst_margin_ms: worst.margin_ms,
+        worst: { form: worst.form, name: worst.name },
+      };
+    })
+    .sort((a, b) => a.worst_margin_ms - b.worst_margin_ms);
+}
