@@ -2,6 +2,7 @@
 // model says should happen (predict), and how to check it (anchor + expect).
 // The same file is loaded on the host (to predict and judge) and inside the
 // sandbox (to run the scenario), so it stays free of mechanics.
+import type { KernelRef } from '../model/kernel-ref.ts';
 import type { LoopbackRtt } from '../model/loopback.ts';
 import type { Schedule } from '../model/schedule.ts';
 import type { ScenarioContext } from '../runner/scenario.ts';
@@ -37,9 +38,10 @@ export interface ExperimentDef<P extends ParamSpecs = ParamSpecs> {
   /**
    * What the model expects on this kernel. `rtt` is what the run measured of its
    * handshake (model/loopback.ts); absent before the run, when the representative
-   * loopback RTT stands in.
+   * loopback RTT stands in. `kernel` is the release, with the kernel's HZ where the
+   * run knows it (model/kernel-ref.ts): hand it to the model as it is.
    */
-  predict: (p: ParamValues<P>, kernel: string, rtt?: Partial<LoopbackRtt>) => Schedule;
+  predict: (p: ParamValues<P>, kernel: KernelRef, rtt?: Partial<LoopbackRtt>) => Schedule;
   scenario: (ctx: ScenarioContext<ParamValues<P>>) => Promise<void>;
   /** The observed event the model's times are measured from. */
   anchor: Matcher;

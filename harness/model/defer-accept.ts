@@ -30,10 +30,10 @@
 // No version differs here (the 5.9 refactor is behaviour-neutral). Not modelled: SYN-
 // queue pruning under load, a per-listener TCP_RTO_MAX_MS below the SYN-ACK backoff.
 
-import { DEFAULT_HZ, TCP_RTO_MAX_S, TCP_TIMEOUT_INIT_S, factsFor } from './kernel-facts.ts';
-import { armWindow } from './tick-phase.ts';
+import { TCP_RTO_MAX_S, TCP_TIMEOUT_INIT_S, factsFor } from './kernel-facts.ts';
+import { hzOf, type KernelRef } from './kernel-ref.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
-import { alignedFiring } from './timer-wheel.ts';
+import { momentEvent, timerEvent } from './timer-event.ts';
 
 /** secs_to_retrans(), net/ipv4/tcp.c (same in 3.x, 4.19, 6.x): TCP_DEFER_ACCEPT seconds → retransmits. */
 export function secsToRetrans(seconds: number, timeout: number = TCP_TIMEOUT_INIT_S, rtoMax: number = TCP_RTO_MAX_S): number {
@@ -95,7 +95,7 @@ const ANCHOR = 'the server sends the first SYN-ACK (the client\'s bare ACK follo
  * (the request expires silently; the client, already ESTABLISHED, gets an RST when it
  * sends). Scripted arrivals ('accept' by data, 'data') carry no timer window.
  */
-export function deferAcceptSchedule(p: DeferAcceptParams, kernel: string, hz: number = DEFAULT_HZ): Schedule {
+export function deferAcceptSchedule(p: DeferAcceptParams, kernel: KernelRef, hz: number = hzOf(kernel)): Schedule {
   factsFor(kernel); // validates; no version difference
   const maxRetries = p.listener_syncnt && p.listener_syncnt > 0 ? p.listener_syncnt : p.tcp_synack_retries;
   if (!(p.defer_accept_s >= 0 && maxRetries >= 0 && (p.data_at_s === null || p.data_at_s >= 0))) {
@@ -111,30 +111,13 @@ export function deferAcceptSchedule(p: DeferAcceptParams, kernel: string, hz: nu
   // Each request timer after the first is re-armed by mod_timer() inside the previous
   // firing's handler, so an equally coarse predecessor fixes its lateness exactly.
   let previousDelayJ: number | undefined;
-  const timerEvent = (id: string, label: string, atJ: number, after: string | null, delayJ: number): PredictedEvent => {
-    const aligned = after !== null && previousDelayJ !== undefined ? alignedFiring(delayJ / hz, previousDelayJ / hz, hz) : undefined;
+  const requestTimer = (id: string, label: string, atJ: number, after: string | null, delayJ: number): PredictedEvent => {
+    const previous = previousDelayJ !== undefined ? { previousDelay_s: previousDelayJ / hz } : {};
     previousDelayJ = delayJ;
-    return {
-      id,
-      label,
-      at_s: atJ / hz,
-      after,
-      delay_s: delayJ / hz,
-      ...armWindow(delayJ / hz, after === null, hz),
-      ...(aligned ? { aligned } : {}),
-      cite: CITE_TIMER,
-    };
+    return timerEvent({ id, label, at_s: atJ / hz, after, delay_s: delayJ / hz, ...previous, cite: CITE_TIMER, hz });
   };
-  const scripted = (id: string, label: string, at_s: number, after: string | null, afterAt_s: number): PredictedEvent => ({
-    id,
-    label,
-    at_s,
-    after,
-    delay_s: at_s - afterAt_s,
-    early_s: 0,
-    late_s: 0,
-    cite: CITE_CHILD,
-  });
+  const scripted = (id: string, label: string, at_s: number, after: string | null, afterAt_s: number): PredictedEvent =>
+    momentEvent({ id, label, at_s, after, delay_s: at_s - afterAt_s, cite: CITE_CHILD, hz });
   const done = (): Schedule => ({ anchor: ANCHOR, events, notes });
 
   if (defer === 0) {
@@ -167,7 +150,7 @@ export function deferAcceptSchedule(p: DeferAcceptParams, kernel: string, hz: nu
     t = next;
     const expire = numTimeout >= maxRetries && numTimeout >= defer; // acked = 1
     if (expire) {
-      events.push(timerEvent('drop', 'request dropped silently (no FIN, no RST); the client believes it is ESTABLISHED', t, after, delayJ));
+      events.push(requestTimer('drop', 'request dropped silently (no FIN, no RST); the client believes it is ESTABLISHED', t, after, delayJ));
       notes.push(`expired at num_timeout ${numTimeout} (max_retries ${maxRetries}, rskq_defer_accept ${defer}); the client's later data gets an RST`);
       return done();
     }
@@ -175,7 +158,7 @@ export function deferAcceptSchedule(p: DeferAcceptParams, kernel: string, hz: nu
     if (resend) {
       numRetrans += 1;
       const id = `synack-retrans-${numRetrans}`;
-      events.push(timerEvent(id, `SYN-ACK retransmission ${numRetrans} (end of the deferring period)`, t, after, delayJ));
+      events.push(requestTimer(id, `SYN-ACK retransmission ${numRetrans} (end of the deferring period)`, t, after, delayJ));
       after = id;
       if (answers) {
         // num_timeout++ happens in the same handler, before the client's ACK arrives.
@@ -190,7 +173,7 @@ export function deferAcceptSchedule(p: DeferAcceptParams, kernel: string, hz: nu
       }
     } else {
       const id = `reqsk-timer-${firing}`;
-      events.push(timerEvent(id, `request timer ${firing} fires: bare ACK already seen, deferring, no SYN-ACK`, t, after, delayJ));
+      events.push(requestTimer(id, `request timer ${firing} fires: bare ACK already seen, deferring, no SYN-ACK`, t, after, delayJ));
       after = id;
     }
     numTimeout += 1;

@@ -35,10 +35,11 @@
 // Without close() (shutdown() only) the socket is not SOCK_DEAD: no branch above runs
 // and FIN-WAIT-2 lasts until the peer's FIN (or keepalive, if SO_KEEPALIVE is set).
 
-import { DEFAULT_HZ, TCP_RTO_MIN_S, TCP_TIMEWAIT_LEN_S, factsFor } from './kernel-facts.ts';
-import { armWindow } from './tick-phase.ts';
+import { TCP_RTO_MIN_S, TCP_TIMEWAIT_LEN_S, factsFor } from './kernel-facts.ts';
+import { hzOf, type KernelRef } from './kernel-ref.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
-import { alignedFiring, secondsToJiffies } from './timer-wheel.ts';
+import { timerEvent } from './timer-event.ts';
+import { secondsToJiffies } from './timer-wheel.ts';
 
 export interface FinWait2Params {
   /** net.ipv4.tcp_fin_timeout, seconds (default 60). */
@@ -64,7 +65,7 @@ const ANCHOR = 'the socket is an orphan in FIN-WAIT-2: close() in FIN-WAIT-2, or
  * timer fires and the socket becomes a time-wait sock; ss: keepalive → timewait), then
  * 'closed' (the time-wait sock expires: gone from ss, no RST).
  */
-export function finWait2Schedule(p: FinWait2Params, kernel: string, hz: number = DEFAULT_HZ): Schedule {
+export function finWait2Schedule(p: FinWait2Params, kernel: KernelRef, hz: number = hzOf(kernel)): Schedule {
   factsFor(kernel); // validates; no version difference
   if (!(p.tcp_fin_timeout >= 0 && (p.rto_s ?? TCP_RTO_MIN_S) > 0)) {
     throw new Error(`finWait2Schedule: bad parameters ${JSON.stringify(p)}`);
@@ -83,15 +84,17 @@ export function finWait2Schedule(p: FinWait2Params, kernel: string, hz: number =
   const finJ = Math.max(Math.round(p.tcp_fin_timeout * hz), floorJ); // tcp_fin_time()
   const twLenJ = TCP_TIMEWAIT_LEN_S * hz;
   const notes: string[] = [`tcp_fin_time() = max(tcp_fin_timeout, 3.5 RTO) = ${finJ / hz} s`];
-  const ev = (id: string, label: string, atJ: number, after: string | null, delayJ: number, cite: string): PredictedEvent => ({
-    id,
-    label,
-    at_s: atJ / hz,
-    after,
-    delay_s: delayJ / hz,
-    ...armWindow(delayJ / hz, after === null, hz),
-    cite: `${cite}; armed by ${CITE_ARM}`,
-  });
+  const ev = (id: string, label: string, atJ: number, after: string | null, delayJ: number, cite: string, previousDelayJ?: number): PredictedEvent =>
+    timerEvent({
+      id,
+      label,
+      at_s: atJ / hz,
+      after,
+      delay_s: delayJ / hz,
+      ...(previousDelayJ !== undefined ? { previousDelay_s: previousDelayJ / hz } : {}),
+      cite: `${cite}; armed by ${CITE_ARM}`,
+      hz,
+    });
 
   if (finJ <= twLenJ) {
     notes.push('a time-wait sock with substate FIN-WAIT-2 at once (ss: FIN-WAIT-2 timer:(timewait,…)); it expires silently');
@@ -103,7 +106,6 @@ export function finWait2Schedule(p: FinWait2Params, kernel: string, hz: number =
   }
   const stage1J = finJ - twLenJ; // keepalive timer
   const stage2J = Math.max(finJ - twLenJ, floorJ); // tcp_time_wait(FIN_WAIT2, tcp_fin_time - 60), floored at 3.5 RTO
-  const aligned = alignedFiring(stage2J / hz, stage1J / hz, hz);
   notes.push(
     `tcp_fin_timeout > ${TCP_TIMEWAIT_LEN_S} s: the keepalive timer covers ${stage1J / hz} s (ss: keepalive), then a time-wait sock gets tcp_fin_time - 60 = ${stage2J / hz} s again (ss: timewait)`,
     `total ${(stage1J + stage2J) / hz} s, not ${finJ / hz} s: tcp_keepalive_timer() passes tcp_fin_time - TCP_TIMEWAIT_LEN to tcp_time_wait() (derived from the code, unmeasured)`,
@@ -112,11 +114,8 @@ export function finWait2Schedule(p: FinWait2Params, kernel: string, hz: number =
     anchor: ANCHOR,
     events: [
       ev('fin-wait-2-timewait', 'keepalive timer fires: the FIN-WAIT-2 orphan becomes a time-wait sock (ss: keepalive → timewait)', stage1J, null, stage1J, CITE_KA),
-      {
-        ...ev('closed', 'FIN-WAIT-2 time-wait sock expires: socket gone, no RST', stage1J + stage2J, 'fin-wait-2-timewait', stage2J, CITE_TW),
-        // tcp_time_wait() arms tw_timer from inside the keepalive timer's callback.
-        ...(aligned ? { aligned } : {}),
-      },
+      // tcp_time_wait() arms tw_timer from inside the keepalive timer's callback.
+      ev('closed', 'FIN-WAIT-2 time-wait sock expires: socket gone, no RST', stage1J + stage2J, 'fin-wait-2-timewait', stage2J, CITE_TW, stage1J),
     ],
     notes,
   };

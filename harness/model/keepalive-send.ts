@@ -14,8 +14,10 @@
 // not keepalive's abort (which would send one).
 
 import { keepaliveSchedule, type KeepaliveParams } from './keepalive.ts';
+import { hzOf, type KernelRef } from './kernel-ref.ts';
 import { rtoSchedule, type RtoParams } from './rto.ts';
-import type { PredictedEvent, Schedule } from './schedule.ts';
+import type { Schedule } from './schedule.ts';
+import { momentEvent } from './timer-event.ts';
 
 export interface KeepaliveSendParams {
   keepalive: KeepaliveParams;
@@ -31,7 +33,7 @@ export interface KeepaliveSendParams {
  * from the anchor), then the data's loss probe, RTO retransmissions and death (rto.ts),
  * measured from the write. Anchor: as keepalive.ts (the last packet the prober received).
  */
-export function keepaliveSendSchedule(p: KeepaliveSendParams, kernel: string): Schedule {
+export function keepaliveSendSchedule(p: KeepaliveSendParams, kernel: KernelRef): Schedule {
   const ka = keepaliveSchedule(p.keepalive, kernel);
   const probes = ka.events.filter((e) => e.id.startsWith('probe-'));
   if (!(p.write_after_probes >= 1 && p.write_after_probes <= probes.length)) {
@@ -42,7 +44,7 @@ export function keepaliveSendSchedule(p: KeepaliveSendParams, kernel: string): S
   }
   const before = probes.slice(0, p.write_after_probes);
   const writeAt = before.at(-1)!.at_s + p.write_delay_s;
-  const data: PredictedEvent = {
+  const data = momentEvent({
     id: 'data',
     label: 'the application writes (data segment)',
     at_s: writeAt,
@@ -50,10 +52,9 @@ export function keepaliveSendSchedule(p: KeepaliveSendParams, kernel: string): S
     // does not move the write.
     after: null,
     delay_s: writeAt,
-    early_s: 0,
-    late_s: 0,
     cite: 'scripted write; tcp_keepalive_timer() stops probing once packets_out (net/ipv4/tcp_timer.c)',
-  };
+    hz: hzOf(kernel),
+  });
   const rto = rtoSchedule({ ...p.rto, user_timeout_ms: 0 }, kernel);
   const shifted = rto.events.map((e) => ({
     ...e,

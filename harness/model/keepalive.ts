@@ -25,11 +25,11 @@
 // The timer only does this while nothing is in flight and the send queue is
 // empty (`tp->packets_out || !tcp_write_queue_empty(sk)` → just re-arm).
 
-import { DEFAULT_HZ } from './kernel-facts.ts';
+import { hzOf, releaseOf, type KernelRef } from './kernel-ref.ts';
 import { parseKernelVersion } from './kernel-version.ts';
-import { armWindow } from './tick-phase.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
-import { alignedFiring, maxChainLateness_s } from './timer-wheel.ts';
+import { timerEvent } from './timer-event.ts';
+import { maxChainLateness_s } from './timer-wheel.ts';
 
 export interface KeepaliveParams {
   /** TCP_KEEPIDLE (or tcp_keepalive_time), seconds. */
@@ -57,8 +57,8 @@ const MAX_PROBES = 10_000;
  * Anchor: the client last received a packet (the handshake's SYN-ACK): that is
  * what keepalive_time_elapsed() measures from (tp->rcv_tstamp / icsk_ack.lrcvtime).
  */
-export function keepaliveSchedule(p: KeepaliveParams, kernel: string, hz: number = DEFAULT_HZ): Schedule {
-  parseKernelVersion(kernel); // validates; the logic does not vary between versions
+export function keepaliveSchedule(p: KeepaliveParams, kernel: KernelRef, hz: number = hzOf(kernel)): Schedule {
+  parseKernelVersion(releaseOf(kernel)); // validates; the logic does not vary between versions
   if (!(p.keepidle_s > 0 && p.keepintvl_s > 0 && p.keepcnt >= 1 && p.user_timeout_ms >= 0)) {
     throw new Error(`keepaliveSchedule: bad parameters ${JSON.stringify(p)}`);
   }
@@ -79,24 +79,14 @@ export function keepaliveSchedule(p: KeepaliveParams, kernel: string, hz: number
   for (;;) {
     const elapsed = t; // nothing is ever received after the anchor
     delays.push(delay);
-    // Probe 1 is armed by tcp_finish_connect(), outside a timer callback (tick-phase.ts).
-    const window = armWindow(delay, after === null, hz);
-    // Probe N+1 (and the abort) is armed in the callback of the previous firing.
-    const previous = delays.at(-2);
-    const aligned = after !== null && previous !== undefined ? alignedFiring(delay, previous, hz) : undefined;
+    // Probe 1 is armed by tcp_finish_connect(), outside a timer callback (tick-phase.ts);
+    // probe N+1 (and the abort) in the callback of the previous firing.
+    const firing = (id: string, label: string): PredictedEvent =>
+      timerEvent({ id, label, at_s: t, after, delay_s: delay, previousDelay_s: delays.at(-2), cite: CITE, hz });
     const userTimedOut = userTimeout_s > 0 && elapsed >= userTimeout_s - 1e-9 && probesOut > 0;
     const countExhausted = userTimeout_s === 0 && probesOut >= p.keepcnt;
     if (userTimedOut || countExhausted) {
-      const abort: PredictedEvent = {
-        id: 'abort',
-        label: 'RST: keepalive gives up',
-        at_s: t,
-        after,
-        delay_s: delay,
-        ...window,
-        ...(aligned ? { aligned } : {}),
-        cite: CITE,
-      };
+      const abort = firing('abort', 'RST: keepalive gives up');
       if (earliest !== undefined) {
         abort.earliest_at_s = earliest;
         notes.push(`timer lateness may bring the abort forward to the firing at ${earliest} s`);
@@ -122,7 +112,7 @@ export function keepaliveSchedule(p: KeepaliveParams, kernel: string, hz: number
     if (probesOut >= MAX_PROBES) throw new Error('keepaliveSchedule: no abort within 10000 probes');
     probesOut += 1;
     const id = `probe-${probesOut}`;
-    events.push({ id, label: `keepalive probe ${probesOut}`, at_s: t, after, delay_s: delay, ...window, ...(aligned ? { aligned } : {}), cite: CITE });
+    events.push(firing(id, `keepalive probe ${probesOut}`));
     after = id;
     delay = p.keepintvl_s;
     // Multiply rather than accumulate, so 0.1 s intervals do not drift in floating point.

@@ -17,7 +17,11 @@ export const TCP_TIMEOUT_INIT_S = 1;
 export const TCP_TIMEWAIT_LEN_S = 60;
 /** include/net/tcp.h: TCP_TIMEOUT_MIN = 2 jiffies, the shortest TCP timer (e.g. the probe0 clamp floor). */
 export const TCP_TIMEOUT_MIN_JIFFIES = 2;
-/** CONFIG_HZ of Debian kernels and the usual host. */
+/**
+ * CONFIG_HZ of Debian's kernels (and of this project's hosts): what the model assumes
+ * only when it is given a bare release string. A sandbox reads its kernel's own HZ
+ * (sandbox/kernel-hz.ts) and passes it along (kernel-ref.ts).
+ */
 export const DEFAULT_HZ = 250;
 /** Defaults of the sysctls the model reads (include/net/tcp.h, TCP_*_RETRIES). */
 export const DEFAULT_SYSCTLS = {
@@ -248,16 +252,16 @@ export type KernelFacts = Record<FactKey, boolean> & {
   version: KernelVersion;
 };
 
-/** Every version-dependent fact the model uses, for one kernel (`uname -r`). */
-export function factsFor(kernel: string | KernelVersion): KernelFacts {
-  const v = typeof kernel === 'string' ? parseKernelVersion(kernel) : kernel;
+/** Every version-dependent fact the model uses, for one kernel (`uname -r`, or a kernel-ref.ts `{ release, hz }`). */
+export function factsFor(kernel: string | KernelVersion | { release: string }): KernelFacts {
+  const v = typeof kernel === 'string' ? parseKernelVersion(kernel) : 'release' in kernel ? parseKernelVersion(kernel.release) : kernel;
   const facts = { version: v } as KernelFacts;
   for (const c of KERNEL_CHANGES) facts[c.key] = inRange(v, c.range);
   return facts;
 }
 
 /** The table entries that hold for this kernel, for a report's "why" column. */
-export function changesFor(kernel: string | KernelVersion): KernelChange[] {
+export function changesFor(kernel: string | KernelVersion | { release: string }): KernelChange[] {
   const f = factsFor(kernel);
   return KERNEL_CHANGES.filter((c) => f[c.key]);
 }

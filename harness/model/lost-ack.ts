@@ -15,9 +15,10 @@
 // (tcp_v4_rcv() → tcp_v4_do_rcv() → the listener sees an ACK without a request:
 // tcp_v4_send_reset()); that case is reported, not run, by test-syn-ack.
 
-import { DEFAULT_HZ } from './kernel-facts.ts';
+import { hzOf, type KernelRef } from './kernel-ref.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
 import { synRecvSchedule } from './syn.ts';
+import { momentEvent } from './timer-event.ts';
 
 export interface LostAckParams {
   /** net.ipv4.tcp_synack_retries. */
@@ -35,19 +36,11 @@ const CITE_CHILD = 'tcp_check_req() → syn_recv_sock() → inet_csk_complete_ha
  * 'drop' and then 'reset' (the data is answered with an RST). Scripted arrivals
  * carry no timer window. Anchor: the server sends the first SYN-ACK.
  */
-export function lostAckSchedule(p: LostAckParams, kernel: string, hz: number = DEFAULT_HZ): Schedule {
+export function lostAckSchedule(p: LostAckParams, kernel: KernelRef, hz: number = hzOf(kernel)): Schedule {
   if (!(p.data_at_s >= 0)) throw new Error(`lostAckSchedule: bad parameters ${JSON.stringify(p)}`);
   const request = synRecvSchedule({ tcp_synack_retries: p.tcp_synack_retries }, kernel, hz);
-  const scripted = (id: string, label: string, at_s: number): PredictedEvent => ({
-    id,
-    label,
-    at_s,
-    after: null,
-    delay_s: at_s,
-    early_s: 0,
-    late_s: 0,
-    cite: CITE_CHILD,
-  });
+  const scripted = (id: string, label: string, at_s: number): PredictedEvent =>
+    momentEvent({ id, label, at_s, after: null, delay_s: at_s, cite: CITE_CHILD, hz });
   const before = request.events.filter((e) => e.at_s < p.data_at_s);
   const dropped = before.some((e) => e.id === 'drop');
   const events = [

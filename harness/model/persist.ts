@@ -42,11 +42,12 @@
 // peer that sends its own segments more often than the probe interval (each of its
 // zero-window ACKs re-arms the timer, so it may never fire: netdev, Oct 2025).
 
-import { DEFAULT_HZ, DEFAULT_SYSCTLS, TCP_RTO_MAX_S, TCP_TIMEOUT_MIN_JIFFIES, factsFor, type KernelFacts } from './kernel-facts.ts';
+import { DEFAULT_SYSCTLS, TCP_RTO_MAX_S, TCP_TIMEOUT_MIN_JIFFIES, factsFor, type KernelFacts } from './kernel-facts.ts';
+import { hzOf, type KernelRef } from './kernel-ref.ts';
 import { orphanProbeVerdict } from './orphan.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
-import { firstArmWindow } from './tick-phase.ts';
-import { alignedFiring, fireWindow, granuleJiffies, maxChainLateness_s, secondsToJiffies } from './timer-wheel.ts';
+import { timerEvent } from './timer-event.ts';
+import { maxChainLateness_s, secondsToJiffies } from './timer-wheel.ts';
 
 export interface PersistParams {
   /** icsk_rto (tcpi_rto) when the window closed, seconds: ~0.2 s plus a little on loopback. */
@@ -111,7 +112,7 @@ function modelTimeoutMs(boundary: number, baseJ: number, rtoMaxJ: number, hz: nu
  * Events: 'zwp-N' ("zero-window probe N"), then 'abort' when the socket dies.
  * Anchor: the ACK that closes the window arrives (tcp_check_probe_timer()).
  */
-export function persistSchedule(p: PersistParams, kernel: string, hz: number = DEFAULT_HZ): Schedule {
+export function persistSchedule(p: PersistParams, kernel: KernelRef, hz: number = hzOf(kernel)): Schedule {
   const facts = factsFor(kernel);
   if (!(p.rto_s > 0 && p.tcp_retries2 >= 0 && p.user_timeout_ms >= 0 && (p.orphan_at_s ?? 0) >= 0)) {
     throw new Error(`persistSchedule: bad parameters ${JSON.stringify(p)}`);
@@ -175,12 +176,11 @@ export function persistSchedule(p: PersistParams, kernel: string, hz: number = D
   let earliest: number | undefined;
 
   const ev = (id: string, label: string, cite: string): PredictedEvent => {
-    const d = delayJ / hz;
+    // The first probe's timer is armed by an incoming ACK, not a timer callback (tick-phase.ts);
+    // the later ones in the previous probe's callback, or by an answer within its jiffy.
     const previous = delays.at(-2);
-    const aligned = (!answered || p.answers_within_jiffy) && after !== null && previous !== undefined ? alignedFiring(d, previous, hz) : undefined;
-    // The first probe's timer is armed by an incoming ACK, not a timer callback (tick-phase.ts).
-    const window = after === null ? firstArmWindow(d, hz) : fireWindow(d, hz);
-    return { id, label, at_s: t / hz, after, delay_s: d, ...window, ...(aligned ? { aligned } : {}), cite };
+    const inPhase = (!answered || p.answers_within_jiffy) && previous !== undefined;
+    return timerEvent({ id, label, at_s: t / hz, after, delay_s: delayJ / hz, ...(inPhase ? { previousDelay_s: previous } : {}), cite, hz });
   };
 
   for (let firing = 0; firing < MAX_FIRINGS; firing++) {
@@ -245,8 +245,7 @@ export function persistSchedule(p: PersistParams, kernel: string, hz: number = D
       // timeout, measured in jiffies from the first probe's firing: the lateness of the probes
       // in between is taken out of it. So the abort is timed from zwp-1, late by at most the
       // granule of the clamped delay (which only shrinks when the probes ran late).
-      abort = { ...abort, at_s: first.at_s + utJ / hz, after: first.id, delay_s: utJ / hz, early_s: 1 / hz, late_s: granuleJiffies(delayJ, hz) / hz };
-      delete abort.aligned;
+      abort = timerEvent({ id, label: abort.label, at_s: first.at_s + utJ / hz, after: first.id, delay_s: utJ / hz, windowDelay_s: delayJ / hz, cite: abort.cite, hz });
     } else if (why === 'user-timeout' && earliest !== undefined && earliest < t) {
       abort.earliest_at_s = earliest / hz;
       notes.push(`timer lateness may end it at the ${earliest / hz} s firing instead`);

@@ -17,7 +17,7 @@
 // experiment records it.
 
 import type { Schedule } from './schedule.ts';
-import { fireWindow } from './timer-wheel.ts';
+import { momentEvent } from './timer-event.ts';
 
 export interface ReaderPacedParams {
   /** icsk_rto of the sender when the window closes (tcp_probe0_base), seconds. */
@@ -32,22 +32,22 @@ export interface ReaderPacedParams {
  * Events: 'reader-stops' (the end of the observation, a scripted moment). The verdict
  * comes from the facts: window probes only if read_interval_s >= the persist interval.
  */
-export function readerPacedSchedule(p: ReaderPacedParams, hz = 250): Schedule & { probes: boolean } {
+export function readerPacedSchedule(p: ReaderPacedParams): Schedule & { probes: boolean } {
   if (!(p.rto_s > 0 && p.read_interval_s > 0 && p.duration_s > 0)) throw new Error(`readerPacedSchedule: bad parameters ${JSON.stringify(p)}`);
   const persist_s = Math.max(p.rto_s, 0.2); // tcp_probe0_base(): max(icsk_rto, TCP_RTO_MIN)
   const probes = p.read_interval_s >= persist_s;
   return {
     anchor: 'the reader starts reading',
     events: [
-      {
+      // A scripted moment, so no timer window (it had a wheel granule's before).
+      momentEvent({
         id: 'reader-stops',
         label: 'the reader stops (end of the observation)',
         at_s: p.duration_s,
         after: null,
         delay_s: p.duration_s,
-        ...fireWindow(p.duration_s, hz),
         cite: 'a scripted moment, not a kernel timer',
-      },
+      }),
     ],
     probes,
     notes: [

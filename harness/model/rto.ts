@@ -33,10 +33,11 @@
 // crosses the tcp_retries2 bound: measured on 6.18, a 204 ms chain runs 6.528 → 6.656 s
 // and 13.056 → 13.312 s, i.e. about 1 % late, which decides the count near the bound.
 
-import { DEFAULT_HZ, TCP_RTO_MAX_S, TCP_RTO_MIN_S, TCP_TIMEOUT_MIN_JIFFIES, factsFor } from './kernel-facts.ts';
+import { TCP_RTO_MAX_S, TCP_RTO_MIN_S, TCP_TIMEOUT_MIN_JIFFIES, factsFor } from './kernel-facts.ts';
+import { hzOf, type KernelRef } from './kernel-ref.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
-import { firstArmWindow } from './tick-phase.ts';
-import { alignedFiring, fireWindow, granuleJiffies, secondsToJiffies } from './timer-wheel.ts';
+import { timerEvent } from './timer-event.ts';
+import { alignedFiring, granuleJiffies, secondsToJiffies } from './timer-wheel.ts';
 
 /**
  * The time `boundary` exponential backoffs from `rto_base_s` would take.
@@ -109,7 +110,7 @@ function lateness(delayJ: number, previousDelayJ: number | undefined, hz: number
  * timer-wheel lateness where it is known (`aligned`).
  * Anchor: the first transmission of the data segment that is never acknowledged.
  */
-export function rtoSchedule(p: RtoParams, kernel: string, hz: number = DEFAULT_HZ): Schedule {
+export function rtoSchedule(p: RtoParams, kernel: KernelRef, hz: number = hzOf(kernel)): Schedule {
   const facts = factsFor(kernel);
   if (!(p.rto_s > 0 && p.tcp_retries2 >= 0 && p.user_timeout_ms >= 0 && (p.packets_out ?? 1) >= 1)) {
     throw new Error(`rtoSchedule: bad parameters ${JSON.stringify(p)}`);
@@ -137,16 +138,20 @@ export function rtoSchedule(p: RtoParams, kernel: string, hz: number = DEFAULT_H
   }
 
   const events: PredictedEvent[] = [];
-  const ev = (id: string, label: string, tJ: number, after: string | null, delayJ: number, cite: string, aligned?: PredictedEvent['aligned']): PredictedEvent => ({
-    id,
-    label,
-    at_s: tJ / hz,
-    after,
-    delay_s: delayJ / hz,
-    ...fireWindow(delayJ / hz, hz),
-    ...(aligned ? { aligned } : {}),
-    cite,
-  });
+  // The send arms the first timer (after: the anchor); every later one is re-armed in
+  // the callback of the previous firing (previousJ), which may make its lateness exact.
+  const ev = (id: string, label: string, tJ: number, after: string | null, delayJ: number, cite: string, previousDelayJ?: number, windowDelayJ?: number): PredictedEvent =>
+    timerEvent({
+      id,
+      label,
+      at_s: tJ / hz,
+      after,
+      delay_s: delayJ / hz,
+      ...(previousDelayJ !== undefined ? { previousDelay_s: previousDelayJ / hz } : {}),
+      ...(windowDelayJ !== undefined ? { windowDelay_s: windowDelayJ / hz } : {}),
+      cite,
+      hz,
+    });
 
   let t = 0; // nominal jiffies since the anchor
   let after: string | null = null;
@@ -163,7 +168,7 @@ export function rtoSchedule(p: RtoParams, kernel: string, hz: number = DEFAULT_H
     const ptoJ = Math.min(ptoRawJ, rtoJ);
     t = ptoJ;
     // Armed by the send itself, not by a timer callback (tick-phase.ts).
-    events.push({ ...ev('tlp', 'tail loss probe', t, null, ptoJ, CITE_TLP), ...firstArmWindow(ptoJ / hz, hz) });
+    events.push(ev('tlp', 'tail loss probe', t, null, ptoJ, CITE_TLP));
     after = 'tlp';
     previousJ = ptoJ;
   }
@@ -185,7 +190,7 @@ export function rtoSchedule(p: RtoParams, kernel: string, hz: number = DEFAULT_H
       const hiMs = (t - stampJ + late.hi) * jiffyMs + 1;
       if (loMs >= boundMs) {
         const label = utMs > 0 ? 'ETIMEDOUT: the user timeout has passed (no RST)' : 'ETIMEDOUT: retransmissions give up (no RST)';
-        const death = ev('abort', label, t, after, delayJ, CITE_DEATH, l.aligned);
+        const death = ev('abort', label, t, after, delayJ, CITE_DEATH, previousJ);
         if (earliest !== undefined) {
           death.earliest_at_s = earliest / hz;
           notes.push(`timer lateness may end it one RTO earlier: at ${earliest / hz} s nominal`);
@@ -198,8 +203,7 @@ export function rtoSchedule(p: RtoParams, kernel: string, hz: number = DEFAULT_H
     retransmits += 1;
     if (retransmits === 1) stampJ = t;
     const id = `rto-${retransmits}`;
-    const rto = ev(id, `RTO retransmission ${retransmits}`, t, after, delayJ, CITE_RTO, l.aligned);
-    events.push(after === null ? { ...rto, ...firstArmWindow(delayJ / hz, hz) } : rto); // armed by the send (tick-phase.ts)
+    events.push(ev(id, `RTO retransmission ${retransmits}`, t, after, delayJ, CITE_RTO, previousJ));
     after = id;
     previousJ = delayJ;
     rtoJ = Math.min(rtoJ * 2, rtoMaxJ);
@@ -218,9 +222,9 @@ export function rtoSchedule(p: RtoParams, kernel: string, hz: number = DEFAULT_H
         if (elapsedLoJ + rtoJ + 1 < utJ) {
           notes.push(`the RTO firing at ${(t + rtoJ) / hz} s nominal may still come just before the user timeout (one more retransmission)`);
         }
-        const death = ev('abort', 'ETIMEDOUT: the user timeout has passed (no RST)', stampJ + utJ, 'rto-1', utJ, CITE_CLAMP);
-        death.early_s = 1 / hz; // retrans_stamp is in ms: the kernel may decide up to 1 ms early
-        death.late_s = granuleJiffies(rtoJ, hz) / hz;
+        // Early by one jiffy (retrans_stamp is in ms: the kernel may decide up to 1 ms
+        // early), late by at most the granule of the unclamped RTO.
+        const death = ev('abort', 'ETIMEDOUT: the user timeout has passed (no RST)', stampJ + utJ, 'rto-1', utJ, CITE_CLAMP, undefined, rtoJ);
         events.push(death);
         return done(events, notes);
       }

@@ -8,6 +8,7 @@
 // lateness is the scenario's sleep (a Lag the experiment states, tolerance.ts).
 
 import type { PredictedEvent, Schedule } from './schedule.ts';
+import { momentEvent } from './timer-event.ts';
 import { type Action, type CallResult, type Direction, type Segment, type Side, type StepOutcome, playScript, ssStateName } from './semantics.ts';
 
 /** One scripted moment: sleep `after_s` after the previous step (or after connect()), then act. */
@@ -103,16 +104,7 @@ export function scriptPrediction(steps: readonly ScriptStep[], { acksOfData = fa
     const at = stepAt[step]!;
     const from = prev ? prev.step + 1 : 0;
     const sleeps = steps.slice(from, step + 1).filter((st) => st.after_s > 0).length;
-    events.push({
-      id,
-      label: label(s, k, totals.get(key) ?? 1),
-      at_s: at,
-      after: prev?.id ?? null,
-      delay_s: at - (prev?.at ?? 0),
-      early_s: 0,
-      late_s: 0,
-      cite: cite(s),
-    });
+    events.push(momentEvent({ id, label: label(s, k, totals.get(key) ?? 1), at_s: at, after: prev?.id ?? null, delay_s: at - (prev?.at ?? 0), cite: cite(s) }));
     packets.push({ id, dir: s.dir, class: s.class, ...(s.flags ? { flags: s.flags } : {}), nth, sleeps, step, leads });
     lastEventOfStep.set(step, id);
     prev = { id, at, step };

@@ -35,10 +35,11 @@
 // The notes' 4.19 capture shows this order at 15.43 s: SYN-ACK, SYN, SYN-ACK, and
 // ss then counted 8 SYN-ACK retransmissions (4 by the timer, 4 by SYNs).
 
-import { DEFAULT_HZ, TCP_RTO_MAX_S, TCP_TIMEOUT_INIT_S } from './kernel-facts.ts';
+import { TCP_RTO_MAX_S, TCP_TIMEOUT_INIT_S } from './kernel-facts.ts';
+import { hzOf, type KernelRef } from './kernel-ref.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
 import { type SynSentParams, synSentSchedule } from './syn.ts';
-import { armWindow } from './tick-phase.ts';
+import { momentEvent, timerEvent } from './timer-event.ts';
 
 export interface SynPairParams extends SynSentParams {
   /** net.ipv4.tcp_synack_retries. */
@@ -69,7 +70,7 @@ interface Request {
  * expires silently). Anchor: the client's first SYN (the first request and its
  * SYN-ACK are microseconds later).
  */
-export function synPairSchedule(p: SynPairParams, kernel: string, hz: number = DEFAULT_HZ): Schedule {
+export function synPairSchedule(p: SynPairParams, kernel: KernelRef, hz: number = hzOf(kernel)): Schedule {
   const client = synSentSchedule(p, kernel, hz);
   const max = p.tcp_synack_retries;
   if (!(max >= 0)) throw new Error(`synPairSchedule: bad parameters ${JSON.stringify(p)}`);
@@ -84,24 +85,14 @@ export function synPairSchedule(p: SynPairParams, kernel: string, hz: number = D
   let requests = 0;
   let req: Request | null = null;
   const timeoutUs = (numTimeout: number) => Math.min(TCP_TIMEOUT_INIT_S * US * 2 ** numTimeout, TCP_RTO_MAX_S * US);
-  const timed = (id: string, label: string, r: Request, cite: string): PredictedEvent => {
-    const delay_s = (r.expiresUs - r.armedAtUs) / US;
-    // The first request's timer is armed while the anchor SYN is processed, in
-    // connect()'s context, not in a timer tick: it gets the first-arm jiffy
-    // (tick-phase.ts) like every other timer the anchor arms.
-    return { id, label, at_s: r.expiresUs / US, after: r.armedBy, delay_s, ...armWindow(delay_s, r.armedBy === '', hz), cite };
-  };
+  // The first request's timer is armed while the anchor SYN is processed, in
+  // connect()'s context, not in a timer tick: it gets the first-arm jiffy
+  // (tick-phase.ts) like every other timer the anchor arms (armedBy '' = the anchor).
+  const timed = (id: string, label: string, r: Request, cite: string): PredictedEvent =>
+    timerEvent({ id, label, at_s: r.expiresUs / US, after: r.armedBy || null, delay_s: (r.expiresUs - r.armedAtUs) / US, cite, hz });
   // A reaction to an arriving SYN: no timer, microseconds after it.
-  const reaction = (id: string, label: string, tUs: number, synId: string | null, cite: string): PredictedEvent => ({
-    id,
-    label,
-    at_s: tUs / US,
-    after: synId,
-    delay_s: synId === null ? tUs / US : 0,
-    early_s: 0,
-    late_s: 0,
-    cite,
-  });
+  const reaction = (id: string, label: string, tUs: number, synId: string | null, cite: string): PredictedEvent =>
+    momentEvent({ id, label, at_s: tUs / US, after: synId, delay_s: synId === null ? tUs / US : 0, cite, hz });
 
   /** reqsk_timer_handler(): resend and back off, or drop. */
   const fire = (r: Request): void => {
@@ -148,8 +139,6 @@ export function synPairSchedule(p: SynPairParams, kernel: string, hz: number = D
   // The client has given up (no more SYNs): the last request runs out on its own.
   for (let guard = 0; req !== null && guard < 1000; guard++) fire(req);
 
-  // The first request's timer is armed by the anchor SYN itself (after: null).
-  for (const e of server) if (e.after === '') e.after = null;
   const events = [...client.events, ...server].sort((a, b) => a.at_s - b.at_s);
   const last = server.filter((e) => e.id.startsWith('drop-')).at(-1)!;
   return {

@@ -7,11 +7,12 @@
 // tcp_connect() (sets retrans_stamp at the first SYN, 3.18 through 6.x);
 // net/ipv4/inet_connection_sock.c reqsk_timer_handler() and syn_ack_recalc() (6.x).
 
-import { DEFAULT_HZ, DEFAULT_SYSCTLS, TCP_RTO_MAX_S, TCP_RTO_MIN_S, TCP_TIMEOUT_INIT_S, factsFor } from './kernel-facts.ts';
+import { DEFAULT_SYSCTLS, TCP_RTO_MAX_S, TCP_RTO_MIN_S, TCP_TIMEOUT_INIT_S, factsFor } from './kernel-facts.ts';
+import { hzOf, type KernelRef } from './kernel-ref.ts';
 import { tcpModelTimeout } from './rto.ts';
-import { armWindow } from './tick-phase.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
-import { alignedFiring, fireWindow, maxChainLateness_s } from './timer-wheel.ts';
+import { timerEvent } from './timer-event.ts';
+import { maxChainLateness_s } from './timer-wheel.ts';
 
 export interface SynSentParams {
   /** net.ipv4.tcp_syn_retries. */
@@ -39,8 +40,9 @@ const MAX_FIRINGS = 10_000;
  * after a 1 s RTO, 16 ms after 2 s, 192 ms after 8 s, 1.536 s after 64 s.
  */
 function event(id: string, label: string, tUs: number, after: string | null, delayUs: number, cite: string, hz: number, previousDelayUs?: number): PredictedEvent {
-  const aligned = after !== null && previousDelayUs !== undefined && delayUs > US / hz ? alignedFiring(delayUs / US, previousDelayUs / US, hz) : undefined;
-  return { id, label, at_s: tUs / US, after, delay_s: delayUs / US, ...armWindow(delayUs / US, after === null, hz), ...(aligned ? { aligned } : {}), cite };
+  // A one-jiffy clamp (past the user timeout) is not aligned: the phase is unknown.
+  const previous = previousDelayUs !== undefined && delayUs > US / hz ? { previousDelay_s: previousDelayUs / US } : {};
+  return timerEvent({ id, label, at_s: tUs / US, after, delay_s: delayUs / US, ...previous, cite, hz });
 }
 
 /**
@@ -67,7 +69,7 @@ function event(id: string, label: string, tUs: number, after: string | null, del
  *
  * Anchor: the client sends the first SYN (connect()).
  */
-export function synSentSchedule(p: SynSentParams, kernel: string, hz: number = DEFAULT_HZ): Schedule {
+export function synSentSchedule(p: SynSentParams, kernel: KernelRef, hz: number = hzOf(kernel)): Schedule {
   const facts = factsFor(kernel);
   const retryUntil = p.syncnt && p.syncnt > 0 ? p.syncnt : p.tcp_syn_retries;
   if (!(retryUntil >= 1)) throw new Error(`synSentSchedule: bad parameters ${JSON.stringify(p)}`);
@@ -118,7 +120,8 @@ export function synSentSchedule(p: SynSentParams, kernel: string, hz: number = D
   let clampedFromAnchor = false;
   const firing = (id: string, label: string, cite: string): PredictedEvent =>
     clampedFromAnchor
-      ? { ...event(id, label, t, null, t, cite, hz), late_s: fireWindow(delay / US, hz).late_s }
+      ? // Measured from the anchor, but armed in the previous firing's callback with the clamped delay.
+        timerEvent({ id, label, at_s: t / US, after: null, delay_s: t / US, firstArm: false, windowDelay_s: delay / US, cite, hz })
       : event(id, label, t, after, delay, cite, hz, delays.at(-2) === undefined ? undefined : delays.at(-2)! * US);
 
   for (let n = 0; n < MAX_FIRINGS; n++) {
@@ -193,7 +196,7 @@ export interface SynRecvParams {
  *
  * Anchor: the server sends the first SYN-ACK.
  */
-export function synRecvSchedule(p: SynRecvParams, kernel: string, hz: number = DEFAULT_HZ): Schedule {
+export function synRecvSchedule(p: SynRecvParams, kernel: KernelRef, hz: number = hzOf(kernel)): Schedule {
   factsFor(kernel); // validates; no version difference at default RTO_MAX
   const max = p.listener_syncnt && p.listener_syncnt > 0 ? p.listener_syncnt : p.tcp_synack_retries;
   if (!(max >= 0)) throw new Error(`synRecvSchedule: bad parameters ${JSON.stringify(p)}`);

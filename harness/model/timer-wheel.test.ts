@@ -87,3 +87,67 @@ describe('alignedFiring: a timer re-armed from the callback of an equally coarse
     expect(alignedFiring(3, 1)).toBeUndefined(); // granule 64 armed from a granule-8 firing
   });
 });
+
+// kernel/time/timer.c (v5.x-v6.x), ported line by line for the test:
+//   calc_index(): expires = (expires >> LVL_SHIFT(lvl)) + 1; *bucket_expiry = expires << LVL_SHIFT(lvl);
+//   calc_wheel_index(): the level from delta = expires - clk against LVL_START(1..8)
+//   (the LVL_START(8) test only `if LVL_DEPTH > 8`), past WHEEL_TIMEOUT_CUTOFF
+//   (LVL_START(LVL_DEPTH)) clamped to clk + WHEEL_TIMEOUT_MAX in the last level.
+// Division instead of >> keeps it exact past 2^31.
+function kernelBucketExpiry(expires: number, clk: number, hz: number): number {
+  const LVL_DEPTH = hz > 100 ? 9 : 8;
+  const shift = (lvl: number) => 2 ** (lvl * 3);
+  const start = (n: number) => 63 * 2 ** ((n - 1) * 3);
+  const calc = (e: number, lvl: number) => (Math.floor(e / shift(lvl)) + 1) * shift(lvl);
+  const delta = expires - clk;
+  for (let lvl = 1; lvl <= 8; lvl++) {
+    if (lvl === 8 && !(LVL_DEPTH > 8)) break;
+    if (delta < start(lvl)) return calc(expires, lvl - 1);
+  }
+  const cutoff = start(LVL_DEPTH);
+  const max = cutoff - shift(LVL_DEPTH - 1);
+  return calc(delta >= cutoff ? clk + max : expires, LVL_DEPTH - 1);
+}
+
+describe('the wheel at every x86 HZ, against kernel/time/timer.c calc_wheel_index()', () => {
+  for (const hz of [100, 250, 300, 1000]) {
+    it(`HZ=${hz}: LVL_DEPTH ${hz > 100 ? 9 : 8}, and each delay fires 1..granule jiffies late, whatever the arming jiffy`, () => {
+      expect(wheelLevel(1e12, hz)).toBe(hz > 100 ? 8 : 7);
+      // Every level boundary, both sides, from a few arming jiffies (clk phases).
+      const delays = [1, 2, 62, 63, 64, 503, 504, 4031, 4032, 32255, 32256, 258047, 258048, 2064383, 2064384, 16515071, 16515072];
+      for (const d of delays) {
+        const g = granuleJiffies(d, hz);
+        for (const clk of [0, 1, 7, 63, 1000, 123457, 4294967295]) {
+          const late = kernelBucketExpiry(clk + d, clk, hz) - (clk + d);
+          expect(late).toBeGreaterThanOrEqual(1);
+          expect(late).toBeLessThanOrEqual(g);
+        }
+        // …and the full granule is reached at some phase (the model's window is not too wide).
+        let worst = 0;
+        for (let i = 0; i < g; i++) worst = Math.max(worst, kernelBucketExpiry(i + d, i, hz) - (i + d));
+        expect(worst).toBe(g);
+      }
+    });
+
+    it(`HZ=${hz}: fireWindow() and alignedFiring() in that kernel's jiffies`, () => {
+      const jiffy = 1 / hz;
+      // The TCP delays of the experiments: RTO_MIN, 1 s (TCP_TIMEOUT_INIT), 3 s, 75 s, 120 s (RTO_MAX).
+      for (const s of [0.2, 1, 3, 75, 120]) {
+        const d = secondsToJiffies(s, hz);
+        expect(d).toBe(Math.round(s * hz));
+        expect(fireWindow(s, hz)).toEqual({ early_s: jiffy, late_s: granuleJiffies(d, hz) * jiffy });
+        // Re-armed from a callback at a bucket expiry J of an equally coarse timer: exact.
+        const g = granuleJiffies(d, hz);
+        const J = 5 * g * 8; // a multiple of this granule
+        const a = alignedFiring(s, s, hz)!;
+        expect(a.late_s).toBeCloseTo((kernelBucketExpiry(J + d, J, hz) - (J + d)) * jiffy, 12);
+      }
+    });
+  }
+
+  it('puts the same seconds in different levels at different HZ', () => {
+    // 3 s: 300 jiffies at HZ=100 (granule 8 = 80 ms), 750 at 250 (64 = 256 ms),
+    // 900 at 300 (64 = 213 ms), 3000 at 1000 (64 = 64 ms).
+    expect([100, 250, 300, 1000].map((hz) => fireWindow(3, hz).late_s)).toEqual([0.08, 0.256, 64 / 300, 0.064]);
+  });
+});
