@@ -5,8 +5,10 @@
 import type { PredictedEvent } from '../model/schedule.ts';
 
 /**
- * packetdrill's default --tolerance_usecs (4 ms), which is also one jiffy at
- * HZ=250: below this, pcap timestamps and jiffy-based timers cannot be told apart.
+ * packetdrill's default --tolerance_usecs (4 ms): no window is narrower. It is a
+ * floor for the capture and the scheduler, not a jiffy: it happens to equal one
+ * jiffy at HZ=250, but it is 4 jiffies at HZ=1000 and less than one at HZ=100,
+ * where the model's own windows (whole jiffies, model/timer-wheel.ts) are wider.
  */
 export const ABSOLUTE_FLOOR_S = 0.004;
 
@@ -39,10 +41,11 @@ export interface Window {
 }
 
 /** How far before/after its expected time an observation of `e` may fall. */
-export function windowFor(e: Pick<PredictedEvent, 'early_s' | 'late_s'> & { after?: string | null }, lag?: Lag): Window {
-  // A timer re-armed from an earlier firing may be expired on another CPU (see CROSS_CPU_TICK_S);
-  // a first arm (after = the anchor) already carries that jiffy in the model (model/tick-phase.ts).
-  const crossCpu = e.after ? CROSS_CPU_TICK_S : 0;
+export function windowFor(e: Pick<PredictedEvent, 'early_s' | 'late_s'> & { after?: string | null; jiffy_s?: number }, lag?: Lag): Window {
+  // A timer re-armed from an earlier firing may be expired on another CPU (see CROSS_CPU_TICK_S):
+  // one jiffy of the event's own kernel (model/timer-event.ts sets jiffy_s from its HZ). A first
+  // arm (after = the anchor) already carries that jiffy in the model (model/tick-phase.ts).
+  const crossCpu = e.after ? (e.jiffy_s ?? CROSS_CPU_TICK_S) : 0;
   return {
     early_s: Math.max(ABSOLUTE_FLOOR_S, e.early_s),
     late_s: Math.max(ABSOLUTE_FLOOR_S, e.late_s) + crossCpu + TIMER_CALLBACK_LATENCY_S + (lag?.s ?? 0),
@@ -50,6 +53,9 @@ export function windowFor(e: Pick<PredictedEvent, 'early_s' | 'late_s'> & { afte
 }
 
 /**
+ * One jiffy at HZ=250, for events that do not say their kernel's jiffy (`jiffy_s`,
+ * set by model/timer-event.ts from the kernel's HZ).
+ *
  * Two firings seen in the capture may have run on two CPUs whose ticks are up to
  * one jiffy apart: only tick_do_timer_cpu advances jiffies (tick-sched.c, v6.18),
  * and a timer that is not pinned may be expired by another CPU than the one that
