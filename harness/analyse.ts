@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { lookup } from '../experiments/registry.ts';
 import type { ParamValues } from './experiment/params.ts';
+import type { KernelRef } from './model/kernel-ref.ts';
 import { readRunFolder } from './observe/run-folder.ts';
 import { compareWithNotes, NOTES_KERNEL } from './report/notes-comparison.ts';
 import { type RunResult, verdictOf } from './report/result.ts';
@@ -15,7 +16,10 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
   const { def } = lookup(job.experiment);
   const params = job.params as ParamValues<typeof def.params>;
   const modelKernel = job.context.kernel_version ?? job.context.kernel;
-  const prediction = def.predict(params, modelKernel, folder.rtt);
+  // Run folders from before HZ was recorded: the model assumes DEFAULT_HZ for a bare release.
+  const hz = job.context.hz !== undefined ? { hz: job.context.hz, hz_source: job.context.hz_source ?? ('assumed' as const) } : undefined;
+  const kernelRef: KernelRef = hz ? { release: modelKernel, ...hz } : modelKernel;
+  const prediction = def.predict(params, kernelRef, folder.rtt);
   const judged = judge(prediction, def.anchor, def.expect(prediction, params), events, folder.sampleTimes, folder.sampleEnds);
 
   // A capture that lost packets cannot show that a packet was absent.
@@ -43,6 +47,8 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
     fast: job.context.fast,
     kernel: job.context.kernel,
     kernel_version: modelKernel,
+    // CONFIG_HZ the model used and how it was known (additive to the result.json contract).
+    ...hz,
     handshake_rtt_s: folder.rtt,
     backend: job.context.backend,
     sandbox: job.context.sandbox,

@@ -14,8 +14,11 @@ import type { RunResult } from './report/result.ts';
 import { runnerBundle } from './runner/bundle.ts';
 import type { RunnerJob } from './runner/job.ts';
 import { samplingMoments } from './runner/observers/sample-moments.ts';
+import type { KernelRef } from './model/kernel-ref.ts';
+import { sandboxHz } from './sandbox/kernel-hz.ts';
 import { withSandbox } from './sandbox/lifecycle.ts';
 import type { Backend } from './sandbox/sandbox.ts';
+import type { VmBackend } from './sandbox/vm.ts';
 
 export const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -56,9 +59,13 @@ export async function runExperiment(o: RunOptions): Promise<RunResult> {
 
   return withSandbox(o.backend, { label: def.id, sysctls, projectDir: PROJECT_DIR, runDir }, async (sandbox) => {
     const modelKernel = sandbox.kernelVersion ?? sandbox.kernel;
+    // HZ is the sandbox kernel's own (its config, else measured, else assumed with a warning).
+    const guestVmlinuz = o.backend.name === 'vm' ? (o.backend as VmBackend).kernel?.vmlinuz : undefined;
+    const hz = await sandboxHz(sandbox, { guestVmlinuz, warn: (line) => process.stderr.write(`${line}\n`) });
+    const kernelRef: KernelRef = { release: modelKernel, hz: hz.hz, hz_source: hz.source };
     let prediction;
     try {
-      prediction = def.predict(params, modelKernel);
+      prediction = def.predict(params, kernelRef);
     } catch (err) {
       throw new UsageError(`the model cannot predict ${def.id} for these settings: ${(err as Error).message}`, 'check the --set values');
     }
@@ -75,6 +82,8 @@ export async function runExperiment(o: RunOptions): Promise<RunResult> {
         fast: o.fast,
         kernel: sandbox.kernel,
         kernel_version: modelKernel,
+        hz: hz.hz,
+        hz_source: hz.source,
         backend: sandbox.backend,
         sandbox: sandbox.name,
         sysctls: sandbox.sysctls,

@@ -1,5 +1,6 @@
 // What the host hands the runner (job.json) and what the runner hands back
 // (runner.json), both in the run folder.
+import type { HzSource } from '../model/kernel-ref.ts';
 import type { CaptureStats } from './observers/tcpdump.ts';
 
 export interface RunnerJob {
@@ -22,6 +23,10 @@ export interface RunContext {
   kernel: string;
   /** The release the model read (model/kernel-version.ts modelRelease); older run folders lack it. */
   kernel_version?: string;
+  /** CONFIG_HZ of that kernel (sandbox/kernel-hz.ts); older run folders lack it (HZ=250 is then assumed). */
+  hz?: number;
+  /** How hz was obtained: the kernel's config, a measurement, or assumed. */
+  hz_source?: HzSource;
   backend: string;
   sandbox: string;
   sysctls: Record<string, string>;
