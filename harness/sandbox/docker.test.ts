@@ -6,7 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { COMPOSE_SYSCTLS, composeEnvName, containerName, dockerBackend, dockerClient, engineStatus, LABEL } from './docker.ts';
+import { dockerBackend, dockerClient, engineStatus } from './docker.ts';
+import { containerName, LABEL } from './docker-container.ts';
+import { COMPOSE_SYSCTLS, composeEnvName } from './docker-in-container.ts';
 import { ensureImage, imageTag } from './docker-image.ts';
 
 const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -9,7 +9,8 @@ import { runLines } from './exec-lines.ts';
 import { cleanupNamespaces, type CommandHost, createNamespaceSandbox } from './namespace.ts';
 import type { Backend, SandboxSpec } from './sandbox.ts';
 
-export { NAME_PREFIX, namespaceName, ownerGone } from './namespace.ts';
+export { NAME_PREFIX } from './base-sandbox.ts';
+export { namespaceName, ownerGone } from './namespace.ts';
 
 /** This machine, as a place to run namespace commands. */
 export const localHost: CommandHost = {

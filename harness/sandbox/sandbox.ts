@@ -1,6 +1,6 @@
-// One interface, several backends (netns now; docker and vm next). The
-// lifecycle is testcontainers-like: create → exec → destroy, and destroy always
-// happens (see lifecycle.ts).
+// One interface, several backends (docker, netns, vm). The lifecycle is
+// testcontainers-like: create → exec → destroy, and destroy always happens
+// (see lifecycle.ts). base-sandbox.ts is the part every backend's sandbox shares.
 
 export type BackendName = 'netns' | 'docker' | 'vm';
 

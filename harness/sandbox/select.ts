@@ -5,7 +5,8 @@
 // TCPLAB_IN_CONTAINER) experiments run in place, in the container's own
 // network namespace.
 import { PrerequisiteError, UsageError } from '../errors.ts';
-import { createDockerBackend, inContainerBackend, insideTcplabContainer } from './docker.ts';
+import { createDockerBackend } from './docker.ts';
+import { inContainerBackend, insideTcplabContainer } from './docker-in-container.ts';
 import { netnsBackend } from './netns.ts';
 import type { Backend } from './sandbox.ts';
 import { installSignalHandlers } from './lifecycle.ts';
