@@ -104,6 +104,8 @@ describe('judge', () => {
 });
 
 
+const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
 describe('judge: scripted moments', () => {
   // The scenario writes at 8 s; the kernel reacts to that packet at once.
   const script: Schedule = {
@@ -118,12 +120,17 @@ describe('judge: scripted moments', () => {
     timing('accept queue', 'accept', state({ side: 'server', state: 'LISTEN', recv_q: 1, edge: 'enter' })),
   ];
 
-  it('reports the runner\'s lateness without judging it, and judges the kernel\'s reaction against the packet', () => {
+  it('gives the runner its wakeup allowance, and fails a scripted packet later than that', () => {
+    // The model's window for a moment (one jiffy, the callback latency) plus the runner's setTimeout wakeup.
+    const allowed = ABSOLUTE_FLOOR_S + TIMER_CALLBACK_LATENCY_S + APP_WAKEUP.s;
+    const onTime = judge(script, packet({ class: 'synack' }), specsFor, [pkt(0, 'synack', 's2c'), listen(8.01, 0), data(8 + allowed - 0.001), listen(8.04, 1)], [8.01, 8.04]).expectations;
+    expect(onTime[0]).toMatchObject({ ok: true, expected_s: 8, window_s: [8 - ABSOLUTE_FLOOR_S, 8 + allowed] });
+    expect(onTime[1]).toMatchObject({ ok: true, expected_s: r6(8 + allowed - 0.001) });
     const events = [pkt(0, 'synack', 's2c'), listen(8.05, 0), data(8.093), listen(8.095, 1)];
     const [send, queue] = judge(script, packet({ class: 'synack' }), specsFor, events, [8.05, 8.095]).expectations;
-    expect(send).toMatchObject({ ok: true, expected_s: 8, observed_s: 8.093 });
-    expect(send!.window_s).toBeUndefined();
-    expect(send!.note).toMatch(/scripted: the runner sent it 93\.0 ms after its moment/);
+    expect(send).toMatchObject({ ok: false, expected_s: 8, observed_s: 8.093, note: '93.0 ms late' });
+    expect(send!.tolerance_s).toBeCloseTo(allowed, 9);
+    // The kernel's reaction is still judged against the packet that witnessed the moment.
     expect(queue).toMatchObject({ ok: true, expected_s: 8.093 });
   });
 
@@ -143,5 +150,29 @@ describe('count with a reasoned shortfall', () => {
     expect(judge(sched, packet({}), [spec], [ev(1), ev(2), ev(3)]).expectations[0]!.ok).toBe(false);
     expect(judge(sched, packet({}), [spec], []).expectations[0]!.ok).toBe(false); // no anchor either
     expect(judge(sched, packet({}), [count('exact', 2, packet({ len: 60 }))], [ev(1)]).expectations[0]!.ok).toBe(false);
+  });
+});
+
+describe('what each expectation matched', () => {
+  it('records the observation as an index into the run\'s events, for timings, outcomes, states and counts', () => {
+    const errno: TimelineEvent = { t: 2.02, kind: 'syscall', side: 'client', call: 'read', error: 'ETIMEDOUT' };
+    const sample = (t: number, st: string): TimelineEvent => ({ t, kind: 'timer', side: 'client', state: st, timer: 'off', remaining_s: 0, count: 0 });
+    const events = [pkt(0, 'synack', 's2c'), sample(0.5, 'ESTAB'), pkt(1.02, 'keepalive-probe'), sample(1.5, 'ESTAB'), pkt(2.01, 'rst'), errno, sample(2.5, 'CLOSE')];
+    const all = [
+      ...specs,
+      timing('client leaves ESTAB', 'abort', state({ side: 'client', state: 'ESTAB', edge: 'leave' })),
+      outcome('read fails', syscall({ side: 'client', call: 'read' }), 'ETIMEDOUT'),
+      timing('probe 2', 'abort', packet({ class: 'keepalive-probe', nth: 1 })),
+    ];
+    const [probe, rst, read, n, leave, out, missing] = judge(schedule, packet({ class: 'synack' }), all, events, [0.5, 1.5, 2.5]).expectations;
+    expect(probe!.matched).toEqual({ index: 2, kind: 'packet', t: 1.02 });
+    expect(rst!.matched).toEqual({ index: 4, kind: 'packet', t: 2.01 });
+    expect(read!.matched).toEqual({ index: 5, kind: 'syscall', t: 2.02 });
+    expect(n).toMatchObject({ observed: 1, counted: [2] });
+    // Left between the last sample showing it (1.5 s: that is the one matched) and the next.
+    expect(leave).toMatchObject({ observed_s: 2.5, matched: { index: 3, kind: 'timer', t: 1.5 } });
+    expect(out).toMatchObject({ ok: true, matched: { index: 5, kind: 'syscall' } });
+    expect(missing).toMatchObject({ observed_s: null, matcher: { kind: 'packet', class: 'keepalive-probe', nth: 1 } });
+    expect(missing!.matched).toBeUndefined();
   });
 });

@@ -83,16 +83,21 @@ function fits(m: Matcher, e: TimelineEvent): boolean {
 
 /** Events that fit (packets and syscalls; for state matchers, the samples showing the state). */
 export function matchAll(m: Matcher, events: readonly TimelineEvent[]): TimelineEvent[] {
-  let fitting = events.filter((e) => fits(m, e));
+  return matchIndices(m, events).map((i) => events[i]!);
+}
+
+/** Where in `events` the events that fit are (matchAll, as indices into the timeline). */
+export function matchIndices(m: Matcher, events: readonly TimelineEvent[]): number[] {
+  let fitting = events.flatMap((e, i) => (fits(m, e) ? [i] : []));
   if (m.kind !== 'packet') return fitting;
   // A packet or syscall limit needs no ss sample times.
   if (m.before) {
     const limit = observe(m.before, events);
-    fitting = limit ? fitting.filter((e) => e.t < limit.t) : [];
+    fitting = limit ? fitting.filter((i) => events[i]!.t < limit.t) : [];
   }
   if (m.after) {
     const limit = observe(m.after, events);
-    fitting = limit ? fitting.filter((e) => e.t > limit.t) : [];
+    fitting = limit ? fitting.filter((i) => events[i]!.t > limit.t) : [];
   }
   return fitting;
 }
@@ -110,11 +115,30 @@ export function observe(
   sampleTimes: readonly number[] = [],
   sampleEnds: ReadonlyMap<number, number> = new Map(),
 ): Observation | undefined {
+  const found = locate(m, events, sampleTimes, sampleEnds);
+  if (!found) return undefined;
+  return found.since === undefined ? { t: found.t } : { t: found.t, since: found.since };
+}
+
+/** An observation and the event that shows it: its index in the timeline. */
+export interface Located extends Observation {
+  /** The packet or syscall; for a state, the ss sample showing it (enter: the first, leave: the last). */
+  index: number;
+}
+
+/** observe(), also saying which event of the timeline the observation is. */
+export function locate(
+  m: Matcher,
+  events: readonly TimelineEvent[],
+  sampleTimes: readonly number[] = [],
+  sampleEnds: ReadonlyMap<number, number> = new Map(),
+): Located | undefined {
+  const fitting = matchIndices(m, events);
   if (m.kind !== 'state') {
-    const e = matchAll(m, events).at(m.nth ?? 0);
-    return e && { t: e.t };
+    const index = fitting.at(m.nth ?? 0);
+    return index === undefined ? undefined : { t: events[index]!.t, index };
   }
-  const shown = new Set(matchAll(m, events).map((e) => e.t));
+  const shown = new Set(fitting.map((i) => events[i]!.t));
   const sampled = m.source === 'netstat' ? netstatSampleTimes(events) : sampleTimes;
   const times = [...new Set([...sampled, ...shown])].sort((a, b) => a - b);
   const ends = m.source === 'netstat' ? netstatSampleEnds(events) : sampleEnds;
@@ -122,11 +146,11 @@ export function observe(
   if (m.edge === 'enter') {
     const i = times.findIndex((t) => shown.has(t));
     // Already there at the first sample: it appeared after the scenario started (t=0).
-    return i < 0 ? undefined : { t: endOf(times[i]!), since: i > 0 ? times[i - 1]! : Math.min(0, times[i]!) };
+    return i < 0 ? undefined : { t: endOf(times[i]!), since: i > 0 ? times[i - 1]! : Math.min(0, times[i]!), index: fitting[0]! };
   }
   const last = times.findLastIndex((t) => shown.has(t));
   if (last < 0 || last === times.length - 1) return undefined; // never seen, or still there at the end
-  return { t: endOf(times[last + 1]!), since: times[last]! };
+  return { t: endOf(times[last + 1]!), since: times[last]!, index: fitting.at(-1)! };
 }
 
 /**

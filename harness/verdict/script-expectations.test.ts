@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { scriptPrediction, type ScriptStep } from '../model/script-schedule.ts';
-import { callExpectations, scriptExpectations } from './script-expectations.ts';
+import type { TimelineEvent } from '../events.ts';
+import { judge } from './judge.ts';
+import { packet } from './match.ts';
+import { callExpectations, packetExpectations, scriptExpectations } from './script-expectations.ts';
+import { APP_WAKEUP } from './tolerance.ts';
 
 // test-rst's default script.
 const steps: ScriptStep[] = [
@@ -14,12 +18,25 @@ describe('scriptExpectations', () => {
   const specs = scriptExpectations(scriptPrediction(steps));
   const timings = specs.filter((s) => s.kind === 'timing');
 
-  it('judges a packet the script sends after a sleep only as "not early", an answering one exactly', () => {
-    expect(timings.filter((s) => s.observe.kind === 'packet').map((s) => [s.predicted, !!s.scripted])).toEqual([
-      ['s2c-fin-0', true],
-      ['c2s-data-0', true],
-      ['s2c-rst-0', false],
+  it('gives a packet the runner sends the wakeup allowance, and an answering one the kernel\'s precision', () => {
+    expect(timings.filter((s) => s.observe.kind === 'packet').map((s) => [s.predicted, s.lag?.s])).toEqual([
+      ['s2c-fin-0', APP_WAKEUP.s],
+      ['c2s-data-0', APP_WAKEUP.s],
+      ['s2c-rst-0', undefined],
     ]);
+  });
+
+  it('fails a run whose scripted packet comes later than that allowance', () => {
+    const p = scriptPrediction(steps);
+    const pkt = (t: number, dir: 'c2s' | 's2c', cls: 'ack' | 'fin' | 'data' | 'rst', flags: string): TimelineEvent => ({ t, kind: 'packet', dir, flags, seq: 1, ack: 1, win: 512, len: 0, class: cls });
+    const run = (finAt: number) => {
+      const events = [pkt(0.001, 'c2s', 'ack', '.'), pkt(finAt, 's2c', 'fin', 'F.'), pkt(finAt + 2, 'c2s', 'data', 'P.'), pkt(finAt + 2.0001, 's2c', 'rst', 'R')];
+      return judge(p.schedule, packet({ dir: 'c2s', class: 'ack' }), packetExpectations(p), events).expectations;
+    };
+    expect(run(1.011).every((e) => e.ok)).toBe(true);
+    const late = run(1.101); // the server's shutdown 100 ms after its moment
+    expect(late[0]).toMatchObject({ ok: false, note: '100.0 ms late' });
+    expect(late.slice(1).every((e) => e.ok)).toBe(true); // the rest is chained from what was observed
   });
 
   it('expects each call\'s result, and that calls that send something return right after it', () => {

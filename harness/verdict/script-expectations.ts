@@ -12,20 +12,20 @@ export function scriptExpectations(p: ScriptPrediction): ExpectationSpec[] {
 }
 
 /**
- * Each predicted packet at its moment, chained to the previous one: a packet the
- * script's own sleep sends is judged only as "not early" (judge.ts scripted); one a
- * call sends right after the previous step gets the userspace wakeup allowance; a
- * packet the kernel sends in answer to another is judged to the kernel's precision.
+ * Each predicted packet at its moment, chained to the previous one. A packet the
+ * runner sends (a call leads its step, after a scripted sleep or right after the
+ * previous step) leaves when the scenario's event loop gets to that call: userspace
+ * scheduling, the APP_WAKEUP budget on top of the model's window. So does one that
+ * answers a packet the model does not predict, sent after a sleep: the sleep's
+ * lateness is in its chain. A packet the kernel sends in answer to the previous
+ * predicted one is judged to the kernel's precision.
  */
 export function packetExpectations(p: ScriptPrediction): ExpectationSpec[] {
   const specs: ExpectationSpec[] = [];
   for (const pk of p.packets) {
     const e = p.schedule.events.find((x) => x.id === pk.id)!;
     const m = packet({ dir: pk.dir, class: pk.class, nth: pk.nth, ...(pk.flags ? { flags: pk.flags } : {}) });
-    // A packet a call sends (it leads its step) leaves when the scenario's event loop
-    // gets to that call: userspace scheduling, the same budget as APP_WAKEUP. Only a
-    // packet the kernel sends in answer to another is judged to the kernel's precision.
-    specs.push(pk.sleeps > 0 ? scripted(e.label, pk.id, m) : timing(e.label, pk.id, m, pk.leads ? APP_WAKEUP : undefined));
+    specs.push(pk.leads || pk.sleeps > 0 ? scripted(e.label, pk.id, m) : timing(e.label, pk.id, m));
   }
   return specs;
 }
