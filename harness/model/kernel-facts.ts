@@ -71,7 +71,8 @@ export type FactKey =
   | 'probe0UserTimeoutModelled'
   | 'probe0UserTimeoutStamp'
   | 'rtoMinSysctl'
-  | 'tlpTimeoutMinUs';
+  | 'tlpTimeoutMinUs'
+  | 'skbDeferFreePerCpu';
 
 export const KERNEL_CHANGES: readonly KernelChange[] = [
   {
@@ -230,6 +231,24 @@ export const KERNEL_CHANGES: readonly KernelChange[] = [
       '(stable-rc logs list it), 5.10.199-rc1 (review thread of the same day; the patch mail itself not read). Measured by the kernel ' +
       'matrix: Debian 5.10.223 and 6.1.176 sent the probe 5.0-7.0 ms after the last NODELAY write, which only the new formula allows ' +
       '(the old 3 jiffies would be 8-12 ms).',
+  },
+  {
+    key: 'skbDeferFreePerCpu',
+    change:
+      'A read skb is freed on the CPU that allocated it (skb_attempt_defer_free(): queued on that CPU\'s defer list, ' +
+      'freed at its next NET_RX softirq), not by the reader',
+    commit: '68822bdf76f1 (net: generalize skb freeing deferral to per-cpu lists)',
+    range: { since: '5.19' },
+    effect:
+      'On loopback the receiver\'s skb is the sender\'s clone: after a read on another CPU the first RTO may still find ' +
+      'it cloned and resend the first write alone (test-read-noack). Before 5.19 the read frees it before read() returns: ' +
+      'the next retransmission is merged.',
+    read:
+      'Before: sk_eat_skb() → __kfree_skb() in tcp_recvmsg() (4.19, 5.10, 5.15); 5.17-5.18 (f35f821935d8, "tcp: defer skb ' +
+      'freeing after socket lock is released") queue it on sk->defer_list, flushed by sk_defer_free_flush(sk) right after ' +
+      'release_sock() in tcp_recvmsg(), still before read() returns. 68822bdf76f1 (5.19) removes sk_defer_free_flush() and ' +
+      'adds skb_attempt_defer_free() (net/core/skbuff.c) and skb_defer_free_flush() in net_rx_action(); tcp_eat_recv_skb() ' +
+      'calls it. Feature work: not backported to 5.10/5.15 stable.',
   },
 ];
 

@@ -36,4 +36,16 @@ describe('tailContent: six 10-byte writes, no ACK comes back', () => {
   it('rejects a burst larger than the MSS', () => {
     expect(() => tailContent({ writes: 10, write_bytes: 1000, nodelay: false, mss: 1460 })).toThrow(/one MSS/);
   });
+
+  it('after the read: maybe one unmerged RTO from 5.19 (skb_attempt_defer_free), none before (the reader frees the clone)', () => {
+    const p = { writes: 6, write_bytes: 10, nodelay: true };
+    expect(tailContent(p, '4.19.121').unmergedAfterRead).toBe(0);
+    expect(tailContent(p, '5.10.223').unmergedAfterRead).toBe(0);
+    expect(tailContent(p, '5.18.19').unmergedAfterRead).toBe(0);
+    expect(tailContent(p, '5.19.0').unmergedAfterRead).toBe(1);
+    expect(tailContent(p, { release: '6.1.176', hz: 250 }).unmergedAfterRead).toBe(1);
+    expect(tailContent({ ...p, nodelay: false }, '5.15.0').unmergedAfterRead).toBe(0);
+    // No kernel: the allowance of the newest kernels.
+    expect(tailContent(p).unmergedAfterRead).toBe(1);
+  });
 });

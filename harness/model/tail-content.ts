@@ -26,6 +26,13 @@
 //   Until then the sender's skb is still cloned, so the first RTO after the read may
 //   still resend the first write alone (seen on 6.18: merged from the second RTO on).
 //   Sysctl net.core.skb_defer_max is global, not per namespace, so a lab cannot turn it off.
+//   Before 5.19 (kernel-facts.ts skbDeferFreePerCpu) the reader frees the skb itself
+//   before read() returns (sk_eat_skb() → __kfree_skb(); 5.17-5.18 via sk->defer_list,
+//   flushed by sk_defer_free_flush() right after release_sock() in tcp_recvmsg()), so
+//   the first RTO after the read is merged: the notes' 4.19 capture shows 201:241 at once.
+
+import { factsFor } from './kernel-facts.ts';
+import { releaseOf, type KernelRef } from './kernel-ref.ts';
 
 export interface TailContentParams {
   /** Number of write() calls, back to back (well within one PTO). */
@@ -49,7 +56,7 @@ export interface TailContent {
   retransUnread: number;
   /** An RTO retransmission once the receiver has read everything: all of it, merged. */
   retransRead: number;
-  /** RTO retransmissions after the read that may still be unmerged (the deferred free, 5.19+). */
+  /** RTO retransmissions after the read that may still be unmerged (the deferred free, 5.19+; 0 before). */
   unmergedAfterRead: number;
   /** Bytes the receiver can read although none of its ACKs arrive. */
   delivered: number;
@@ -57,8 +64,14 @@ export interface TailContent {
 
 const LO_MSS = 65483;
 
-export function tailContent(p: TailContentParams): TailContent {
+/**
+ * What the segments carry. `kernel` decides whether a retransmission right after the
+ * read may still be unmerged (skbDeferFreePerCpu, 5.19+); without one the model
+ * allows it, as on the newest kernels.
+ */
+export function tailContent(p: TailContentParams, kernel?: KernelRef): TailContent {
   const mss = p.mss ?? LO_MSS;
+  const unmergedAfterRead = kernel === undefined || factsFor(releaseOf(kernel)).skbDeferFreePerCpu ? 1 : 0;
   if (!(p.writes >= 1 && p.write_bytes >= 1 && p.write_bytes * p.writes <= mss)) {
     throw new Error(`tailContent: bad parameters ${JSON.stringify(p)} (the burst must fit in one MSS)`);
   }
@@ -70,7 +83,7 @@ export function tailContent(p: TailContentParams): TailContent {
       probe: { newData: false, len: p.write_bytes },
       retransUnread: p.write_bytes,
       retransRead: total,
-      unmergedAfterRead: 1,
+      unmergedAfterRead,
       delivered: total,
     };
   }
@@ -82,7 +95,7 @@ export function tailContent(p: TailContentParams): TailContent {
     probe: held > 0 ? { newData: true, len: held } : { newData: false, len: p.write_bytes },
     retransUnread: p.write_bytes,
     retransRead: total,
-    unmergedAfterRead: 1,
+    unmergedAfterRead,
     delivered: total,
   };
 }
