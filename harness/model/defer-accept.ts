@@ -30,8 +30,8 @@
 // No version differs here (the 5.9 refactor is behaviour-neutral). Not modelled: SYN-
 // queue pruning under load, a per-listener TCP_RTO_MAX_MS below the SYN-ACK backoff.
 
-import { TCP_RTO_MAX_S, TCP_TIMEOUT_INIT_S, factsFor } from './kernel-facts.ts';
-import { hzOf, type KernelRef } from './kernel-ref.ts';
+import { TCP_RTO_MAX_S, TCP_TIMEOUT_INIT_S } from './kernel-facts.ts';
+import { hzOf, modelledFacts, type KernelRef } from './kernel-ref.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
 import { momentEvent, timerEvent } from './timer-event.ts';
 
@@ -96,7 +96,7 @@ const ANCHOR = 'the server sends the first SYN-ACK (the client\'s bare ACK follo
  * sends). Scripted arrivals ('accept' by data, 'data') carry no timer window.
  */
 export function deferAcceptSchedule(p: DeferAcceptParams, kernel: KernelRef, hz: number = hzOf(kernel)): Schedule {
-  factsFor(kernel); // validates; no version difference
+  modelledFacts(kernel); // validates; no version difference
   const maxRetries = p.listener_syncnt && p.listener_syncnt > 0 ? p.listener_syncnt : p.tcp_synack_retries;
   if (!(p.defer_accept_s >= 0 && maxRetries >= 0 && (p.data_at_s === null || p.data_at_s >= 0))) {
     throw new Error(`deferAcceptSchedule: bad parameters ${JSON.stringify(p)}`);

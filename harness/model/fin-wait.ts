@@ -35,8 +35,8 @@
 // Without close() (shutdown() only) the socket is not SOCK_DEAD: no branch above runs
 // and FIN-WAIT-2 lasts until the peer's FIN (or keepalive, if SO_KEEPALIVE is set).
 
-import { TCP_RTO_MIN_S, TCP_TIMEWAIT_LEN_S, factsFor } from './kernel-facts.ts';
-import { hzOf, type KernelRef } from './kernel-ref.ts';
+import { TCP_RTO_MIN_S, TCP_TIMEWAIT_LEN_S } from './kernel-facts.ts';
+import { hzOf, modelledFacts, type KernelRef } from './kernel-ref.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
 import { timerEvent } from './timer-event.ts';
 import { secondsToJiffies } from './timer-wheel.ts';
@@ -66,7 +66,7 @@ const ANCHOR = 'the socket is an orphan in FIN-WAIT-2: close() in FIN-WAIT-2, or
  * 'closed' (the time-wait sock expires: gone from ss, no RST).
  */
 export function finWait2Schedule(p: FinWait2Params, kernel: KernelRef, hz: number = hzOf(kernel)): Schedule {
-  factsFor(kernel); // validates; no version difference
+  modelledFacts(kernel); // validates; no version difference
   if (!(p.tcp_fin_timeout >= 0 && (p.rto_s ?? TCP_RTO_MIN_S) > 0)) {
     throw new Error(`finWait2Schedule: bad parameters ${JSON.stringify(p)}`);
   }

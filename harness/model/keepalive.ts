@@ -25,8 +25,7 @@
 // The timer only does this while nothing is in flight and the send queue is
 // empty (`tp->packets_out || !tcp_write_queue_empty(sk)` → just re-arm).
 
-import { hzOf, releaseOf, type KernelRef } from './kernel-ref.ts';
-import { parseKernelVersion } from './kernel-version.ts';
+import { hzOf, modelledFacts, type KernelRef } from './kernel-ref.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
 import { timerEvent } from './timer-event.ts';
 import { maxChainLateness_s } from './timer-wheel.ts';
@@ -58,7 +57,7 @@ const MAX_PROBES = 10_000;
  * what keepalive_time_elapsed() measures from (tp->rcv_tstamp / icsk_ack.lrcvtime).
  */
 export function keepaliveSchedule(p: KeepaliveParams, kernel: KernelRef, hz: number = hzOf(kernel)): Schedule {
-  parseKernelVersion(releaseOf(kernel)); // validates; the logic does not vary between versions
+  modelledFacts(kernel); // validates; the logic does not vary between versions (4.8+)
   if (!(p.keepidle_s > 0 && p.keepintvl_s > 0 && p.keepcnt >= 1 && p.user_timeout_ms >= 0)) {
     throw new Error(`keepaliveSchedule: bad parameters ${JSON.stringify(p)}`);
   }

@@ -42,8 +42,8 @@
 // peer that sends its own segments more often than the probe interval (each of its
 // zero-window ACKs re-arms the timer, so it may never fire: netdev, Oct 2025).
 
-import { DEFAULT_SYSCTLS, TCP_RTO_MAX_S, TCP_TIMEOUT_MIN_JIFFIES, factsFor, type KernelFacts } from './kernel-facts.ts';
-import { hzOf, type KernelRef } from './kernel-ref.ts';
+import { DEFAULT_SYSCTLS, TCP_RTO_MAX_S, TCP_TIMEOUT_MIN_JIFFIES, type KernelFacts } from './kernel-facts.ts';
+import { hzOf, modelledFacts, type KernelRef } from './kernel-ref.ts';
 import { orphanProbeVerdict } from './orphan.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
 import { timerEvent } from './timer-event.ts';
@@ -113,7 +113,7 @@ function modelTimeoutMs(boundary: number, baseJ: number, rtoMaxJ: number, hz: nu
  * Anchor: the ACK that closes the window arrives (tcp_check_probe_timer()).
  */
 export function persistSchedule(p: PersistParams, kernel: KernelRef, hz: number = hzOf(kernel)): Schedule {
-  const facts = factsFor(kernel);
+  const facts = modelledFacts(kernel);
   if (!(p.rto_s > 0 && p.tcp_retries2 >= 0 && p.user_timeout_ms >= 0 && (p.orphan_at_s ?? 0) >= 0)) {
     throw new Error(`persistSchedule: bad parameters ${JSON.stringify(p)}`);
   }

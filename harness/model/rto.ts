@@ -33,8 +33,8 @@
 // crosses the tcp_retries2 bound: measured on 6.18, a 204 ms chain runs 6.528 → 6.656 s
 // and 13.056 → 13.312 s, i.e. about 1 % late, which decides the count near the bound.
 
-import { TCP_RTO_MAX_S, TCP_RTO_MIN_S, TCP_TIMEOUT_MIN_JIFFIES, factsFor } from './kernel-facts.ts';
-import { hzOf, type KernelRef } from './kernel-ref.ts';
+import { TCP_RTO_MAX_S, TCP_RTO_MIN_S, TCP_TIMEOUT_MIN_JIFFIES } from './kernel-facts.ts';
+import { hzOf, modelledFacts, type KernelRef } from './kernel-ref.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
 import { timerEvent } from './timer-event.ts';
 import { alignedFiring, granuleJiffies, secondsToJiffies } from './timer-wheel.ts';
@@ -111,7 +111,7 @@ function lateness(delayJ: number, previousDelayJ: number | undefined, hz: number
  * Anchor: the first transmission of the data segment that is never acknowledged.
  */
 export function rtoSchedule(p: RtoParams, kernel: KernelRef, hz: number = hzOf(kernel)): Schedule {
-  const facts = factsFor(kernel);
+  const facts = modelledFacts(kernel);
   if (!(p.rto_s > 0 && p.tcp_retries2 >= 0 && p.user_timeout_ms >= 0 && (p.packets_out ?? 1) >= 1)) {
     throw new Error(`rtoSchedule: bad parameters ${JSON.stringify(p)}`);
   }

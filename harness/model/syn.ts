@@ -7,8 +7,8 @@
 // tcp_connect() (sets retrans_stamp at the first SYN, 3.18 through 6.x);
 // net/ipv4/inet_connection_sock.c reqsk_timer_handler() and syn_ack_recalc() (6.x).
 
-import { DEFAULT_SYSCTLS, TCP_RTO_MAX_S, TCP_RTO_MIN_S, TCP_TIMEOUT_INIT_S, factsFor } from './kernel-facts.ts';
-import { hzOf, type KernelRef } from './kernel-ref.ts';
+import { DEFAULT_SYSCTLS, TCP_RTO_MAX_S, TCP_RTO_MIN_S, TCP_TIMEOUT_INIT_S } from './kernel-facts.ts';
+import { hzOf, modelledFacts, type KernelRef } from './kernel-ref.ts';
 import { tcpModelTimeout } from './rto.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
 import { timerEvent } from './timer-event.ts';
@@ -70,7 +70,7 @@ function event(id: string, label: string, tUs: number, after: string | null, del
  * Anchor: the client sends the first SYN (connect()).
  */
 export function synSentSchedule(p: SynSentParams, kernel: KernelRef, hz: number = hzOf(kernel)): Schedule {
-  const facts = factsFor(kernel);
+  const facts = modelledFacts(kernel);
   const retryUntil = p.syncnt && p.syncnt > 0 ? p.syncnt : p.tcp_syn_retries;
   if (!(retryUntil >= 1)) throw new Error(`synSentSchedule: bad parameters ${JSON.stringify(p)}`);
   const linear = facts.synLinearTimeouts ? p.tcp_syn_linear_timeouts ?? DEFAULT_SYSCTLS.tcp_syn_linear_timeouts : 0;
@@ -197,7 +197,7 @@ export interface SynRecvParams {
  * Anchor: the server sends the first SYN-ACK.
  */
 export function synRecvSchedule(p: SynRecvParams, kernel: KernelRef, hz: number = hzOf(kernel)): Schedule {
-  factsFor(kernel); // validates; no version difference at default RTO_MAX
+  modelledFacts(kernel); // validates; no version difference at default RTO_MAX
   const max = p.listener_syncnt && p.listener_syncnt > 0 ? p.listener_syncnt : p.tcp_synack_retries;
   if (!(max >= 0)) throw new Error(`synRecvSchedule: bad parameters ${JSON.stringify(p)}`);
   const timeout = TCP_TIMEOUT_INIT_S * US;
