@@ -1,6 +1,7 @@
 // The same settings on several kernels: which schedules differ, and which entries
 // of the kernel-facts table (KERNEL-NOTES.md) make them differ.
 import { KERNEL_CHANGES, changesFor, type FactKey } from '../model/kernel-facts.ts';
+import type { KernelRef } from '../model/kernel-ref.ts';
 import { compareVersions } from '../model/kernel-version.ts';
 import type { Schedule } from '../model/schedule.ts';
 import type { FamilyDef, Values } from './families.ts';
@@ -35,14 +36,16 @@ function factKeys(kernel: string): Set<FactKey> {
   return new Set(changesFor(kernel).map((c) => c.key));
 }
 
-export function compareKernels(def: FamilyDef, v: Values, set: Values, kernel: string, compare: readonly string[]): KernelComparison[] {
-  const here = def.schedule(v, set, kernel);
+/** `hz`: CONFIG_HZ for every kernel compared (only the version then differs); absent, each is assumed 250. */
+export function compareKernels(def: FamilyDef, v: Values, set: Values, kernel: string, compare: readonly string[], hz?: number): KernelComparison[] {
+  const ref = (release: string): KernelRef => (hz === undefined ? release : { release, hz });
+  const here = def.schedule(v, set, ref(kernel));
   const hereKeys = factKeys(kernel);
   const relevant = def.facts(v);
   const kernels = [...new Set([...compare, kernel])].sort((a, b) => compareVersions(a, b));
   return kernels.map((k) => {
     const current = k === kernel;
-    const schedule = current ? here : def.schedule(v, set, k);
+    const schedule = current ? here : def.schedule(v, set, ref(k));
     const thereKeys = factKeys(k);
     const differences = current
       ? []

@@ -10,6 +10,7 @@ import { param, type ParamSpecs } from '../experiment/params.ts';
 import { deferAcceptSchedule } from '../model/defer-accept.ts';
 import { finWait2Schedule } from '../model/fin-wait.ts';
 import { DEFAULT_SYSCTLS, type FactKey } from '../model/kernel-facts.ts';
+import type { KernelRef } from '../model/kernel-ref.ts';
 import { keepaliveSchedule } from '../model/keepalive.ts';
 import { orphanRetransmitRetries } from '../model/orphan.ts';
 import { persistSchedule } from '../model/persist.ts';
@@ -29,9 +30,9 @@ export interface FamilyDef {
   title: string;
   params: ParamSpecs;
   /** The model's schedule for these values (set = only what --set gave, to tell socket option from sysctl). */
-  schedule(v: Values, set: Values, kernel: string): Schedule;
+  schedule(v: Values, set: Values, kernel: KernelRef): Schedule;
   /** Extra lines for the report: bounds, what-ifs, parameters that do not change the timing. */
-  extras?(v: Values, set: Values, kernel: string): string[];
+  extras?(v: Values, set: Values, kernel: KernelRef): string[];
   /** The kernel-facts keys whose presence or absence can change this family's schedule with these values. */
   facts(v: Values): readonly FactKey[];
 }

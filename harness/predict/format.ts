@@ -59,7 +59,7 @@ export function formatPrediction(p: Prediction): string {
     .map(([k, v]) => `${k}=${v}${k in p.set ? '*' : ''}`)
     .join(' ');
   const out = [
-    `predict ${p.family} on kernel ${p.kernel}`,
+    `predict ${p.family} on kernel ${p.kernel} (HZ=${p.hz})`,
     `  ${p.title}`,
     `  settings: ${settings}${Object.keys(p.set).length ? '   (* = --set)' : ''}`,
     `  times from: ${p.schedule.anchor}`,

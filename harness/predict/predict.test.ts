@@ -159,3 +159,19 @@ describe('formatPrediction', () => {
     expect(formatPrediction(predict('persist', ['rcvbuf=1024'], '6.1'))).toContain('rcvbuf makes the zero window happen');
   });
 });
+
+describe('predict at a given HZ', () => {
+  it('computes the windows in that kernel\'s jiffies, and compares kernels at the same HZ', () => {
+    const at250 = predict('keepalive', ['keepidle=5', 'keepintvl=3', 'keepcnt=3'], '6.1');
+    const at1000 = predict('keepalive', ['keepidle=5', 'keepintvl=3', 'keepcnt=3'], '6.1', undefined, 1000);
+    expect([at250.hz, at1000.hz]).toEqual([250, 1000]);
+    expect(at250.schedule.events[1]!.late_s).toBeCloseTo(0.256, 9);
+    expect(at1000.schedule.events[1]!.late_s).toBeCloseTo(0.064, 9);
+    expect(at1000.kernels.every((k) => k.schedule.events[1]!.late_s === at1000.schedule.events[1]!.late_s)).toBe(true);
+    expect(formatPrediction(at1000)).toContain('on kernel 6.1 (HZ=1000)');
+  });
+
+  it('refuses an HZ no kernel has', () => {
+    expect(() => predict('keepalive', [], '6.1', undefined, 0)).toThrow(/not a CONFIG_HZ/);
+  });
+});

@@ -3,6 +3,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { UsageError } from '../errors.ts';
 import { defaults, parseSets } from '../experiment/params.ts';
+import { hzOf, KNOWN_HZ, type KernelRef } from '../model/kernel-ref.ts';
 import { parseKernelVersion } from '../model/kernel-version.ts';
 import type { PredictedEvent, Schedule } from '../model/schedule.ts';
 import { compareKernels, type KernelComparison } from './compare.ts';
@@ -18,6 +19,8 @@ export interface Prediction {
   family: Family;
   title: string;
   kernel: string;
+  /** CONFIG_HZ the schedule was computed for (250 unless given). */
+  hz: number;
   /** Every parameter of the family, defaults filled in. */
   params: Values;
   /** Only what --set gave. */
@@ -36,7 +39,11 @@ export interface Prediction {
  * (a `uname -r` string or 'X.Y[.Z]'), compared with `compare` kernels.
  * Bad input (unknown family or parameter, bad value or kernel) throws UsageError.
  */
-export function predict(family: string, sets: readonly string[], kernel: string, compare: readonly string[] = DEFAULT_COMPARE): Prediction {
+export function predict(family: string, sets: readonly string[], kernel: string, compare: readonly string[] = DEFAULT_COMPARE, hz?: number): Prediction {
+  if (hz !== undefined && !(Number.isInteger(hz) && hz >= 24 && hz <= 10_000)) {
+    throw new UsageError(`--hz ${hz}: not a CONFIG_HZ`, `x86 kernels are built with ${KNOWN_HZ.join(', ')}`);
+  }
+  const ref: KernelRef = hz === undefined ? kernel : { release: kernel, hz };
   if (!isFamily(family)) {
     const best = closest(family, [...FAMILIES]);
     const hint = family !== '' && distance(family, best) <= 3 ? `did you mean '${best}'? ` : '';
@@ -54,18 +61,19 @@ export function predict(family: string, sets: readonly string[], kernel: string,
     throw e;
   }
   const params = { ...defaults(def.params), ...set };
-  const schedule = def.schedule(params, set, kernel);
+  const schedule = def.schedule(params, set, ref);
   const end = schedule.events.findLast((e) => END_IDS.has(e.id));
   return {
     family,
     title: def.title,
     kernel,
+    hz: hzOf(ref),
     params,
     set,
     schedule,
     ...(end ? { end } : {}),
-    extras: def.extras?.(params, set, kernel) ?? [],
-    kernels: compareKernels(def, params, set, kernel, compare),
+    extras: def.extras?.(params, set, ref) ?? [],
+    kernels: compareKernels(def, params, set, kernel, compare, hz),
   };
 }
 

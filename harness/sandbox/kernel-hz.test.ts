@@ -82,3 +82,12 @@ describe('sandboxHz', () => {
     expect(warnings[0]).toMatch(/HZ=250 assumed/);
   });
 });
+
+describe('thisMachineHz', () => {
+  it('reads this machine\'s config when it has one, else says nothing', async () => {
+    const { thisMachineHz } = await import('./kernel-hz.ts');
+    const hz = thisMachineHz();
+    if (hz) expect(hz).toMatchObject({ source: 'config' });
+    if (hz) expect([100, 250, 300, 1000]).toContain(hz.hz);
+  });
+});

@@ -103,6 +103,20 @@ export function hostConfigCandidates(sandbox: Pick<Sandbox, 'backend' | 'kernel'
   return sandbox.kernel === hostRelease ? [`/boot/config-${hostRelease}`, '/proc/config.gz'] : [];
 }
 
+/** CONFIG_HZ of this machine's kernel from its config, when readable (for `predict`'s default). */
+export function thisMachineHz(): KernelHz | undefined {
+  return fromConfigFiles(hostConfigCandidates({ backend: 'netns', kernel: os.release() }));
+}
+
+function fromConfigFiles(files: readonly string[]): KernelHz | undefined {
+  for (const file of files) {
+    const text = readConfigFile(file);
+    const hz = text === undefined ? undefined : configHz(text);
+    if (hz !== undefined) return { hz, source: 'config', detail: `CONFIG_HZ in ${file}` };
+  }
+  return undefined;
+}
+
 const cache = new Map<string, Promise<KernelHz>>();
 
 /**
@@ -122,11 +136,8 @@ export function sandboxHz(sandbox: Sandbox, opts: { guestVmlinuz?: string; warn?
 async function detect(sandbox: Sandbox, opts: { guestVmlinuz?: string; warn?: (line: string) => void }): Promise<KernelHz> {
   const inside = configHz(await linesInside(sandbox, ['sh', '-c', CONFIG_SCRIPT]).catch(() => ''));
   if (inside !== undefined) return { hz: inside, source: 'config', detail: 'CONFIG_HZ of the kernel config read inside the sandbox' };
-  for (const file of hostConfigCandidates(sandbox, opts.guestVmlinuz)) {
-    const text = readConfigFile(file);
-    const hz = text === undefined ? undefined : configHz(text);
-    if (hz !== undefined) return { hz, source: 'config', detail: `CONFIG_HZ in ${file}` };
-  }
+  const onHost = fromConfigFiles(hostConfigCandidates(sandbox, opts.guestVmlinuz));
+  if (onHost) return onHost;
   for (let attempt = 0; attempt < 3; attempt++) {
     const ss = parseSsRto(await linesInside(sandbox, [process.execPath, '-e', MEASURE_SCRIPT]).catch(() => ''));
     const hz = ss && hzFromRto(ss.rto_ms, ss.rtt_ms);
