@@ -26,9 +26,12 @@ async function pids(pattern: string): Promise<string[]> {
   return r.stdout.split('\n').filter(Boolean);
 }
 
+const startCli = (dir: string) =>
+  execa(process.execPath, ['--import', 'tsx', 'harness/cli.ts', 'exp', 'test-idle', '--backend', 'netns', '--out', dir], { cwd: PROJECT_DIR, reject: false });
+
 /** Start a real-length test-idle in its own out folder; resolves once tcpdump runs in the sandbox. */
 async function startRun(dir: string) {
-  const cli = execa(process.execPath, ['--import', 'tsx', 'harness/cli.ts', 'exp', 'test-idle', '--backend', 'netns', '--out', dir], { cwd: PROJECT_DIR, reject: false });
+  const cli = startCli(dir);
   await until('tcpdump in the sandbox', async () => ((await pids(`tcpdump.*${dir}`)).length ? true : undefined));
   const jobFile = await until('job.json', async () => {
     const run = fs.readdirSync(dir)[0];
@@ -43,6 +46,39 @@ async function expectNothingLeft(dir: string, sandbox: string) {
   expect((await execa('ip', ['netns', 'list'])).stdout).not.toContain(sandbox);
   expect(await pids(dir)).toEqual([]);
 }
+
+/** The namespaces a CLI process owns (namespace.ts namespaceName(): tcplab-<label>-<owner pid>-<random>). */
+async function namespacesOf(pid: number): Promise<string[]> {
+  return (await execa('ip', ['netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.includes(`-${pid}-`));
+}
+
+describe('kill -9 of the CLI: the reaper removes what it left within 5 s', () => {
+  // Moments: before any sandbox exists, while the namespace is being set up, mid-experiment.
+  const moments = {
+    'before the sandbox exists': async () => {
+      await new Promise((r) => setTimeout(r, 300));
+    },
+    'during setup (namespace, no tcpdump yet)': async (pid: number, dir: string) => {
+      await until('the namespace', async () => ((await namespacesOf(pid)).length ? true : undefined));
+      expect(await pids(`tcpdump.*${dir}`)).toEqual([]);
+    },
+    'mid-experiment (tcpdump and the runner running)': async (_pid: number, dir: string) => {
+      await until('tcpdump in the sandbox', async () => ((await pids(`tcpdump.*${dir}`)).length ? true : undefined));
+    },
+  };
+  it.for(Object.entries(moments))('%s', async ([name, wait]) => {
+    const dir = path.join(out, `kill9-${name.split(' ')[0]}-${Math.random().toString(16).slice(2, 8)}`);
+    fs.mkdirSync(dir);
+    const cli = startCli(dir);
+    await wait(cli.pid!, dir);
+    cli.kill('SIGKILL');
+    await cli;
+    const killedAt = Date.now();
+    await until('no namespace, tcpdump or runner of the killed run', async () =>
+      (await namespacesOf(cli.pid!)).length === 0 && (await pids(dir)).length === 0 ? true : undefined, 5_000);
+    console.log(`kill -9 ${name}: clean ${Date.now() - killedAt} ms after the kill`);
+  });
+});
 
 describe('cleanup when a run does not finish', () => {
   it('Ctrl-C (SIGINT) removes the sandbox and everything in it, exit 130', async () => {

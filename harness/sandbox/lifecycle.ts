@@ -3,6 +3,7 @@
 // before the process exits).
 import fs from 'node:fs';
 import { procSysPath, resolveSysctls } from '../experiment/sysctls.ts';
+import { startReaper } from './reaper.ts';
 import type { Backend, Sandbox, SandboxSpec } from './sandbox.ts';
 
 const live = new Set<Sandbox>();
@@ -12,6 +13,8 @@ let handlersInstalled = false;
 export function installSignalHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
+  // What a handler cannot clean (kill -9, a sandbox half-created) the reaper does once we are gone.
+  startReaper();
   for (const [signal, code] of [
     ['SIGINT', 130],
     ['SIGTERM', 143],
