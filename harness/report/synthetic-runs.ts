@@ -38,6 +38,16 @@ function base(experiment: string, schedule: Schedule, events: TimelineEvent[], e
   };
 }
 
+/** What the judge records: the i-th timing expectation matched seen[i], as an index into the (sorted) events. */
+function withMatches(r: RunResult, seen: readonly TimelineEvent[]): RunResult {
+  const timings = r.expectations.filter((e) => e.predicted !== undefined);
+  timings.forEach((e, i) => {
+    const ev = seen[i]!;
+    e.matched = { index: r.events.indexOf(ev), kind: ev.kind, t: ev.t };
+  });
+  return r;
+}
+
 /** Sparse ss samples of a countdown: just after each firing, halfway, and just before the next. */
 function samples(side: 'client' | 'server', timer: string, firings: Array<{ t: number; next: number; count: number }>, state = 'ESTAB'): TimerEvent[] {
   return firings.flatMap(({ t, next, count }) =>
@@ -51,9 +61,9 @@ function samples(side: 'client' | 'server', timer: string, firings: Array<{ t: n
 /**
  * A synthetic test-dead: one 17-byte write into a silent peer, retransmitted with
  * backoff from 200 ms for about 17 minutes, then ETIMEDOUT; rto-3 observed too late
- * (one red expectation).
+ * (one red expectation). `extra` events go into its timeline too.
  */
-export function syntheticDeadRun(): RunResult {
+export function syntheticDeadRun(extra: readonly TimelineEvent[] = []): RunResult {
   const schedule = rtoSchedule({ rto_s: 0.2, tcp_retries2: 15, user_timeout_ms: 0, tlp: true }, '6.18.44');
   const anchor = 0.1;
   const events: TimelineEvent[] = [
@@ -67,6 +77,7 @@ export function syntheticDeadRun(): RunResult {
     pkt(anchor, 'c2s', 'data', 'P.', 17),
   ];
   const expectations: Expectation[] = [];
+  const matched: TimelineEvent[] = [];
   let prevObserved = anchor;
   const firings: Array<{ t: number; next: number; count: number }> = [];
   schedule.events.forEach((e, i) => {
@@ -74,11 +85,10 @@ export function syntheticDeadRun(): RunResult {
     const expected = prevObserved + e.delay_s;
     const observed = expected + late;
     const ok = e.id !== 'rto-3';
-    if (e.id === 'abort') {
-      events.push({ t: r6(observed + 0.0004), kind: 'syscall', side: 'client', call: 'read', error: 'ETIMEDOUT' });
-    } else {
-      events.push(pkt(observed, 'c2s', 'data-retrans', 'P.', 17));
-    }
+    const seen: TimelineEvent =
+      e.id === 'abort' ? { t: r6(observed + 0.0004), kind: 'syscall', side: 'client', call: 'read', error: 'ETIMEDOUT' } : pkt(observed, 'c2s', 'data-retrans', 'P.', 17);
+    events.push(seen);
+    matched.push(seen);
     const next = schedule.events[i + 1];
     if (next) firings.push({ t: observed, next: observed + next.delay_s, count: e.id === 'tlp' ? 0 : Number(e.id.split('-')[1]) });
     expectations.push({
@@ -98,25 +108,28 @@ export function syntheticDeadRun(): RunResult {
   });
   firings.unshift({ t: anchor, next: firings[0]!.t, count: 0 });
   events.push(...samples('client', 'on', firings));
-  events.push(...samples('server', 'off', [{ t: 0, next: 1040, count: 0 }]));
+  events.push(...samples('server', 'off', [{ t: 0, next: 1040, count: 0 }]), ...extra);
   expectations.push({ name: 'RTO retransmissions', expected_s: null, observed_s: null, tolerance_s: null, ok: true, expected: 16, observed: 16 });
   expectations.push({ name: 'no FIN or RST', expected_s: null, observed_s: null, tolerance_s: null, ok: true, expected: 0, observed: 0 });
-  return base('test-dead', schedule, events, expectations, anchor, { tcp_retries2: 15 });
+  return withMatches(base('test-dead', schedule, events, expectations, anchor, { tcp_retries2: 15 }), matched);
 }
 
-/** A synthetic test-idle (5/3/3): probes at 5, 8, 11 s, RST at 14 s. */
-export function syntheticIdleRun(): RunResult {
+/** A synthetic test-idle (5/3/3): probes at 5, 8, 11 s, RST at 14 s; `extra` events go into its timeline too. */
+export function syntheticIdleRun(extra: readonly TimelineEvent[] = []): RunResult {
   const schedule = keepaliveSchedule({ keepidle_s: 5, keepintvl_s: 3, keepcnt: 3, user_timeout_ms: 0 }, '6.18.44');
   const anchor = 0.004;
   const events: TimelineEvent[] = [pkt(0.003, 'c2s', 'syn', 'S'), pkt(0.0035, 's2c', 'synack', 'S.'), pkt(anchor, 'c2s', 'ack', '.')];
   events.push({ t: 0.02, kind: 'firewall', action: 'add', rule: 'INPUT -i lo -p tcp -j DROP' });
   events.push({ t: 0.01, kind: 'mark', name: 'client options' });
   const expectations: Expectation[] = [];
+  const matched: TimelineEvent[] = [];
   const firings: Array<{ t: number; next: number; count: number }> = [];
   let prev = anchor;
   for (const e of schedule.events) {
     const observed = prev + e.delay_s + 0.07;
-    events.push(pkt(observed, 'c2s', e.id === 'abort' ? 'rst' : 'keepalive-probe', e.id === 'abort' ? 'R.' : '.'));
+    const seen = pkt(observed, 'c2s', e.id === 'abort' ? 'rst' : 'keepalive-probe', e.id === 'abort' ? 'R.' : '.');
+    events.push(seen);
+    matched.push(seen);
     expectations.push({
       name: e.label,
       expected_s: r6(prev + e.delay_s),
@@ -132,6 +145,6 @@ export function syntheticIdleRun(): RunResult {
     prev = observed;
   }
   events.push({ t: r6(prev + 0.001), kind: 'syscall', side: 'client', call: 'read', error: 'ETIMEDOUT' });
-  events.push(...samples('client', 'keepalive', firings));
-  return base('test-idle', schedule, events, expectations, anchor, { keepidle: 5, keepintvl: 3, keepcnt: 3, user_timeout: 0 });
+  events.push(...samples('client', 'keepalive', firings), ...extra);
+  return withMatches(base('test-idle', schedule, events, expectations, anchor, { keepidle: 5, keepintvl: 3, keepcnt: 3, user_timeout: 0 }), matched);
 }

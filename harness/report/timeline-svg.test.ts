@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { TimelineEvent } from '../events.ts';
 import { syntheticDeadRun, syntheticIdleRun } from './synthetic-runs.ts';
 import { timeAxis } from './timeline/axis.ts';
 import { renderTimeline } from './timeline-svg.ts';
@@ -151,11 +152,10 @@ describe('renderTimeline: a synthetic 14 s test-idle', () => {
 
 describe('renderTimeline: the busy parts of real runs', () => {
   it('labels a loop of calls once, and the failures first (test-dead2)', () => {
-    const r = syntheticIdleRun();
-    for (let i = 0; i < 40; i++) r.events.push({ t: 0.1 + i * 0.25, kind: 'syscall', side: 'client', call: 'write', result: 17 });
-    r.events.push({ t: 10.2, kind: 'syscall', side: 'client', call: 'write', error: 'ETIMEDOUT' });
-    r.events.push({ t: 10.21, kind: 'syscall', side: 'client', call: 'write', error: 'EPIPE' }, { t: 10.22, kind: 'syscall', side: 'client', call: 'write', error: 'EPIPE' });
-    r.events.sort((a, b) => a.t - b.t);
+    const writes: TimelineEvent[] = Array.from({ length: 40 }, (_, i) => ({ t: 0.1 + i * 0.25, kind: 'syscall', side: 'client', call: 'write', result: 17 }));
+    writes.push({ t: 10.2, kind: 'syscall', side: 'client', call: 'write', error: 'ETIMEDOUT' });
+    writes.push({ t: 10.21, kind: 'syscall', side: 'client', call: 'write', error: 'EPIPE' }, { t: 10.22, kind: 'syscall', side: 'client', call: 'write', error: 'EPIPE' });
+    const r = syntheticIdleRun(writes);
     const svg = renderTimeline(r);
     expect(svg).toContain('>write → 17 ×40</text>');
     expect(svg).toContain('>write → ETIMEDOUT</text>');
@@ -164,16 +164,14 @@ describe('renderTimeline: the busy parts of real runs', () => {
   });
 
   it('draws netstat samples in their own lane, and follows one socket when ss lists several', () => {
-    const r = syntheticIdleRun();
-    r.events.push(
+    const r = syntheticIdleRun([
       { t: 1, kind: 'timer', side: 'server', state: 'LISTEN', timer: 'off', remaining_s: 0, count: 0 },
       { t: 1, kind: 'timer', side: 'server', state: 'SYN-RECV', timer: 'on', remaining_s: 0.9, count: 0 },
       { t: 1, kind: 'timer', side: 'server', state: 'SYN-RECV', timer: 'on', remaining_s: 2.5, count: 3 },
       { t: 1.5, kind: 'timer', side: 'server', state: 'SYN-RECV', timer: 'on', remaining_s: 0.4, count: 0 },
       { t: 2, kind: 'timer', side: 'client', state: 'ESTABLISHED', timer: 'keepalive', remaining_s: 2.1, count: 0, source: 'netstat', retrans: 0, probes: 0 },
       { t: 3, kind: 'timer', side: 'client', state: 'ESTABLISHED', timer: 'keepalive', remaining_s: 1.1, count: 0, source: 'netstat', retrans: 0, probes: 0 },
-    );
-    r.events.sort((a, b) => a.t - b.t);
+    ]);
     const svg = renderTimeline(r);
     wellFormed(svg);
     expect(svg).toContain('>ss: client timer</text>');
@@ -185,11 +183,42 @@ describe('renderTimeline: the busy parts of real runs', () => {
   });
 
   it('draws a burst of packets on the same pixels as one mark with a count', () => {
-    const r = syntheticIdleRun();
-    for (let i = 0; i < 30; i++) r.events.push({ t: 0.05 + i * 1e-5, kind: 'packet', dir: 'c2s', flags: '.', seq: 1 + i * 576, ack: 1, win: 512, len: 576, class: 'data' });
-    r.events.sort((a, b) => a.t - b.t);
+    const r = syntheticIdleRun(Array.from({ length: 30 }, (_, i) => ({ t: 0.05 + i * 1e-5, kind: 'packet', dir: 'c2s', flags: '.', seq: 1 + i * 576, ack: 1, win: 512, len: 576, class: 'data' })));
     const svg = renderTimeline(r);
     expect(svg).toContain('>×30</text>');
     expect(titles(svg).some((t) => t.includes('… 18 more'))).toBe(true);
+  });
+});
+
+describe('renderTimeline: what each expectation matched', () => {
+  it('draws a state seen by ss at the sample the judge matched (its observed time is the bracket\'s end)', () => {
+    const sample: TimelineEvent = { t: 14.3, kind: 'timer', side: 'client', state: 'CLOSE', timer: 'off', remaining_s: 0, count: 0 };
+    const r = syntheticIdleRun([sample]);
+    const rst = r.expectations.find((e) => e.predicted === 'abort')!;
+    r.expectations.push({ ...rst, name: 'client enters CLOSE (ss)', observed_s: 14.35, matched: { index: r.events.indexOf(sample), kind: 'timer', t: 14.3 } });
+    const svg = renderTimeline(r);
+    wellFormed(svg);
+    expect(titles(svg)).toContain('seen by ss at 14.35 s');
+    expect(svg).not.toContain('>model only</text>');
+  });
+
+  it('places an expectation never observed by what it looked for', () => {
+    const r = syntheticIdleRun();
+    const rst = r.expectations.find((e) => e.predicted === 'abort')!;
+    const { matched: _, ...unseen } = rst;
+    r.expectations.push({ ...unseen, name: 'server FIN', observed_s: null, ok: false, matcher: { kind: 'packet', dir: 's2c', class: 'fin' } });
+    const svg = renderTimeline(r);
+    expect(svg).not.toContain('>model only</text>');
+    expect(svg).toContain('>never</text>');
+  });
+
+  it('says so, and draws the model in its own lane, for an older result.json without matches', () => {
+    const r = syntheticIdleRun();
+    for (const e of r.expectations) delete e.matched;
+    const svg = renderTimeline(r);
+    wellFormed(svg);
+    expect(svg).toContain('an older result.json, which does not say what each expectation matched');
+    expect(svg).toContain('>model only</text>');
+    expect(renderTimeline(syntheticIdleRun())).not.toContain('older result.json');
   });
 });

@@ -3,6 +3,7 @@ import type { PacketEvent } from '../../events.ts';
 import type { RunResult } from '../result.ts';
 import { fmtS } from './format.ts';
 import { CLASS_STYLE, DIM, GHOST, GREEN, RED } from './style.ts';
+import { unmatchedResult } from './predictions.ts';
 import { marker, r1, text, textWidth, WIDTH } from './svg.ts';
 
 export function header(r: RunResult): string[] {
@@ -20,8 +21,22 @@ export function header(r: RunResult): string[] {
     text(16, 78, `params: ${params || '(none)'}`, { size: 14, color: DIM, mono: true }),
     text(16, 98, `model times count from: ${r.prediction?.anchor ?? '?'}${r.anchor_s !== null ? ` (observed at t = ${fmtS(r.anchor_s)})` : ' (never observed)'}`, { size: 14, color: DIM }),
   ];
-  if (r.reason) out.push(text(16, 118, r.reason, { size: 14, color: RED }));
+  headerNotes(r).forEach((n, i) => out.push(text(16, 118 + 18 * i, n.text, { size: 14, color: n.color })));
   return out;
+}
+
+/** Lines under the header: why the run failed or was skipped, and what an older result.json cannot show. */
+function headerNotes(r: RunResult): Array<{ text: string; color: string }> {
+  return [
+    ...(r.reason ? [{ text: r.reason, color: RED }] : []),
+    ...(unmatchedResult(r)
+      ? [{ text: 'an older result.json, which does not say what each expectation matched: the model is drawn in its own lane (tcplab analyse <run folder> judges it again)', color: DIM }]
+      : []),
+  ];
+}
+
+export function headerHeight(r: RunResult): number {
+  return 110 + 18 * headerNotes(r).length;
 }
 
 export function legend(r: RunResult, top: number): string[] {

@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { FirewallEvent, MarkEvent, SyscallEvent, TimerEvent } from '../../events.ts';
 import type { RunResult } from '../result.ts';
 import { drawAxis, keyTimes, timeAxis, timeEnd } from './axis.ts';
-import { header, legend, legendHeight } from './header.ts';
+import { header, headerHeight, legend, legendHeight } from './header.ts';
 import { type Lane, laneFrame } from './lane.ts';
 import { callsLane, firewallLane } from './moments.ts';
 import { packetLane } from './packets.ts';
@@ -52,8 +52,7 @@ export function renderTimeline(result: RunResult): string {
   }
   if (ghosts.get('model')?.length) lanes.push(modelLane(ghosts.get('model')!, axis));
 
-  const headerH = r.reason ? 128 : 110;
-  const legendTop = headerH;
+  const legendTop = headerHeight(r);
   const lanesTop = legendTop + legendHeight(r) + 18;
   const shade: string[] = [];
   const body: string[] = [];

@@ -1,11 +1,11 @@
 // The packet lanes: one per direction, observed packets by class (bursts clustered,
 // neighbours dodged), labelled like the model's event they matched, under the ghosts.
-import type { PacketClass, PacketEvent } from '../../events.ts';
+import type { PacketClass, PacketEvent, TimelineEvent } from '../../events.ts';
 import type { RunResult } from '../result.ts';
 import type { TimeAxis } from './axis.ts';
 import { shortLabel } from './format.ts';
 import type { Lane } from './lane.ts';
-import { drawGhosts, type Ghost } from './predictions.ts';
+import { drawGhosts, type Ghost, matchedEvent } from './predictions.ts';
 import { CLASS_STYLE, DIM } from './style.ts';
 import { esc, LabelRows, line, marker, text, textWidth, X0, X1 } from './svg.ts';
 
@@ -30,18 +30,18 @@ export function packetLane(dir: 'c2s' | 's2c', r: RunResult, axis: TimeAxis, gho
   };
 }
 
-/** Observed packets that a timing expectation matched, by time: labelled like the model's event. */
-export function matchedLabels(r: RunResult): Map<number, string> {
-  const out = new Map<number, string>();
+/** Observed packets that a timing expectation matched: labelled like the model's event. */
+export function matchedLabels(r: RunResult): Map<TimelineEvent, string> {
+  const out = new Map<TimelineEvent, string>();
   for (const e of r.expectations) {
-    if (e.observed_s === null || !e.predicted) continue;
+    const seen = matchedEvent(e, r.events);
     const p = r.prediction?.events.find((x) => x.id === e.predicted);
-    if (p) out.set(Math.round(e.observed_s * 1e6), shortLabel(p.label));
+    if (seen?.kind === 'packet' && p) out.set(seen, shortLabel(p.label));
   }
   return out;
 }
 
-export function drawPackets(packets: PacketEvent[], axis: TimeAxis, y: number, top: number, matched: Map<number, string>): string[] {
+export function drawPackets(packets: PacketEvent[], axis: TimeAxis, y: number, top: number, matched: ReadonlyMap<TimelineEvent, string>): string[] {
   const out: string[] = [];
   // Cluster packets that land on the same pixels; draw each once, with a count.
   const clusters: Array<{ x: number; items: PacketEvent[] }> = [];
@@ -74,7 +74,7 @@ export function drawPackets(packets: PacketEvent[], axis: TimeAxis, y: number, t
     if (c.items.length > 1) out.push(text(c.drawX + 8, y - 8, `×${c.items.length}`, { size: 11, color: DIM }));
     if (p.class === 'ack' || p.class === 'data') continue;
     const numbered = ['keepalive-probe', 'window-probe', 'data-retrans', 'syn-retrans', 'synack-retrans'].includes(p.class);
-    const lbl = matched.get(Math.round(p.t * 1e6)) ?? (numbered ? `${style.short} ${n}` : style.short);
+    const lbl = matched.get(p) ?? (numbered ? `${style.short} ${n}` : style.short);
     const w = textWidth(lbl, 12);
     const row = labels.place(c.drawX - w / 2, c.drawX + w / 2);
     if (row >= 0) out.push(text(c.drawX, top + 128 + row * 15, lbl, { size: 12, color: style.color, anchor: 'middle', weight: 'bold' }));

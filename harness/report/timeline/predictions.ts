@@ -1,9 +1,10 @@
 // The model's layer: each predicted event as a ghost mark with its window, joined to
 // the observation its expectation matched, with the error; and the lane for predicted
 // events that have no observation to judge.
-import type { PacketClass, PacketEvent, SyscallEvent, TimelineEvent, TimerEvent } from '../../events.ts';
+import type { PacketClass, TimelineEvent } from '../../events.ts';
 import type { PredictedEvent } from '../../model/schedule.ts';
 import type { Expectation } from '../../verdict/judge.ts';
+import type { Matcher } from '../../verdict/match.ts';
 import type { RunResult } from '../result.ts';
 import type { TimeAxis } from './axis.ts';
 import { fmtErr, fmtS, shortLabel } from './format.ts';
@@ -25,30 +26,35 @@ export interface Ghost {
 
 export type LaneId = 'c2s' | 's2c' | 'client-calls' | 'server-calls' | 'model';
 
-export const ID_STYLE: Array<[RegExp, PacketClass, LaneId]> = [
-  [/^probe-/, 'keepalive-probe', 'c2s'],
-  [/^(tlp|rto-)/, 'data-retrans', 'c2s'],
-  [/^syn-retrans-/, 'syn-retrans', 'c2s'],
-  [/^synack-retrans-/, 'synack-retrans', 's2c'],
-  [/^zwp-/, 'window-probe', 'c2s'],
-];
-
-export function near(a: number, b: number): boolean {
-  return Math.abs(a - b) < 2e-6;
+/**
+ * The event an expectation matched (result.json `matched`, an index into its events).
+ * None when it observed nothing, and in a result.json written before matches were
+ * recorded (see unmatchedResult).
+ */
+export function matchedEvent(e: Expectation, events: readonly TimelineEvent[]): TimelineEvent | undefined {
+  const seen = e.matched ? events[e.matched.index] : undefined;
+  return seen && seen.t === e.matched!.t ? seen : undefined;
 }
 
-/** The observation an expectation matched, found again by its time. */
-export function observedEvent(e: Expectation, events: readonly TimelineEvent[]): PacketEvent | SyscallEvent | TimerEvent | undefined {
-  if (e.observed_s === null) return undefined;
-  const hits = events.filter((x) => near(x.t, e.observed_s!) && (x.kind === 'packet' || x.kind === 'syscall' || x.kind === 'timer'));
-  return (hits.find((x) => x.kind === 'packet') ?? hits.find((x) => x.kind === 'syscall') ?? hits[0]) as PacketEvent | SyscallEvent | TimerEvent | undefined;
+/** A result.json from before the judge recorded what each expectation matched. */
+export function unmatchedResult(r: RunResult): boolean {
+  return r.expectations.some((e) => e.predicted !== undefined && e.observed_s !== null && !e.matched);
 }
 
-export function laneOf(ev: PacketEvent | SyscallEvent | TimerEvent | undefined): LaneId | undefined {
-  if (!ev) return undefined;
-  if (ev.kind === 'packet') return ev.dir;
-  if (ev.kind === 'syscall') return ev.side === 'client' ? 'client-calls' : 'server-calls';
-  return ev.side === 'client' ? 'client-calls' : 'server-calls';
+/** Where an expectation is drawn: by what it matched or, never observed, by what it looked for. */
+interface Place {
+  lane: LaneId;
+  kind?: 'packet' | 'syscall' | 'timer';
+  class?: PacketClass;
+}
+
+function placeOf(seen: TimelineEvent | undefined, m: Matcher | undefined): Place {
+  const calls = (side: 'client' | 'server' | undefined): LaneId => (side ? `${side}-calls` : 'model');
+  if (seen?.kind === 'packet') return { lane: seen.dir, kind: 'packet', class: seen.class };
+  if (seen?.kind === 'syscall' || seen?.kind === 'timer') return { lane: calls(seen.side), kind: seen.kind };
+  if (m?.kind === 'packet') return { lane: m.dir ?? 'model', ...(m.class ? { class: m.class } : {}) };
+  if (m) return { lane: calls(m.side) };
+  return { lane: 'model' };
 }
 
 export function ghostsFor(r: RunResult): Map<LaneId, Ghost[]> {
@@ -60,32 +66,28 @@ export function ghostsFor(r: RunResult): Map<LaneId, Ghost[]> {
   for (const e of r.expectations) {
     if (!e.predicted || e.expected_s === null) continue;
     const p = predicted.find((x) => x.id === e.predicted);
-    const seen = observedEvent(e, r.events);
-    const byId = ID_STYLE.find(([re]) => re.test(e.predicted!));
-    const lane = laneOf(seen) ?? byId?.[2] ?? 'model';
-    const cls = seen?.kind === 'packet' ? seen.class : byId?.[1];
-    const style = cls ? CLASS_STYLE[cls] : undefined;
+    const place = placeOf(matchedEvent(e, r.events), e.matcher);
+    const style = place.class ? CLASS_STYLE[place.class] : undefined;
     covered.add(e.predicted);
-    add(lane, {
+    add(place.lane, {
       t: e.expected_s,
       ...(e.window_s ? { window: e.window_s } : {}),
-      shape: seen?.kind === 'syscall' ? 'ring' : (style?.shape ?? 'ring'),
+      shape: place.kind === 'syscall' ? 'ring' : (style?.shape ?? 'ring'),
       color: style?.color ?? GHOST,
       label: p?.label ?? e.name,
       expectation: e,
       ...(p ? { event: p } : {}),
-      ...(seen ? { observedKind: seen.kind } : {}),
+      ...(place.kind ? { observedKind: place.kind } : {}),
     });
   }
+  // Predicted events no expectation judges: the model's alone.
   for (const p of predicted) {
     if (covered.has(p.id)) continue;
-    const byId = ID_STYLE.find(([re]) => re.test(p.id));
-    const style = byId ? CLASS_STYLE[byId[1]] : undefined;
-    add(byId?.[2] ?? 'model', {
+    add('model', {
       t: anchor + p.at_s,
       window: [anchor + p.at_s - p.early_s, anchor + p.at_s + p.late_s],
-      shape: style?.shape ?? 'ring',
-      color: style?.color ?? GHOST,
+      shape: 'ring',
+      color: GHOST,
       label: p.label,
       event: p,
     });
