@@ -61,18 +61,7 @@ export function timerEvent(s: TimerEventSpec): PredictedEvent {
   const firstArm = s.firstArm ?? s.after === null;
   const armed = s.windowDelay_s ?? s.delay_s;
   const aligned = !firstArm && s.previousDelay_s !== undefined ? alignedFiring(armed, s.previousDelay_s, s.hz) : undefined;
-  return {
-    id: s.id,
-    label: s.label,
-    at_s: s.at_s,
-    after: s.after,
-    delay_s: s.delay_s,
-    ...armWindow(armed, firstArm, s.hz),
-    ...(aligned ? { aligned } : {}),
-    ...(s.earliest_at_s !== undefined ? { earliest_at_s: s.earliest_at_s } : {}),
-    jiffy_s: 1 / s.hz,
-    cite: s.cite,
-  };
+  return { ...common(s), ...armWindow(armed, firstArm, s.hz), ...(aligned ? { aligned } : {}) };
 }
 
 /**
@@ -80,14 +69,17 @@ export function timerEvent(s: TimerEventSpec): PredictedEvent {
  * no window. `hz` may be left out where no kernel is known (a script's ideal pair).
  */
 export function momentEvent(s: Omit<EventBase, 'hz'> & { hz?: number }): PredictedEvent {
+  return { ...common(s), early_s: 0, late_s: 0 };
+}
+
+/** What every event has, whatever its window. */
+function common(s: Omit<EventBase, 'hz'> & { hz?: number }): Omit<PredictedEvent, 'early_s' | 'late_s'> {
   return {
     id: s.id,
     label: s.label,
     at_s: s.at_s,
     after: s.after,
     delay_s: s.delay_s,
-    early_s: 0,
-    late_s: 0,
     ...(s.earliest_at_s !== undefined ? { earliest_at_s: s.earliest_at_s } : {}),
     ...(s.hz !== undefined ? { jiffy_s: 1 / s.hz } : {}),
     cite: s.cite,
