@@ -26,7 +26,7 @@ import { KERNEL_LABELS, parseKernelSpec } from './sandbox/vm/kernels.ts';
 import { type MatrixDoc, parseMatrixDoc, renderMatrixMarkdown, writeMatrix } from './matrix/index.ts';
 import { rejudgeMatrix } from './matrix/rejudge.ts';
 import { DEFAULT_MATRIX_KERNELS, runMatrix } from './matrix/run-matrix.ts';
-import { explain, explainLines, formatExplanation, netstatSampler, ssSampler, watch } from './explain/index.ts';
+import { commandModel, explain, explainLines, formatExplanation, netstatSampler, ssSampler, watch } from './explain/index.ts';
 import { DEFAULT_COMPARE, FAMILIES, formatFamilies, formatPrediction, predict } from './predict/index.ts';
 import { redrawTimelines, writeResultsIndex } from './report/results-index.ts';
 import { writeTimeline } from './report/timeline-svg.ts';
@@ -343,8 +343,9 @@ function program(): Command {
     .option('--watch <addr:port>', 'follow a live connection on this machine and narrate each change (Ctrl-C stops)')
     .option('--netstat', 'with --watch: sample netstat -tnoa instead of ss -tanoH')
     .option('--interval <ms>', 'with --watch: time between samples', '200')
+    .option('--kernel <version>', "the kernel whose timers the figures are for, with its default sysctls (default: this machine's, with its /proc/sys/net/ipv4)")
     .option('--json', 'print the explanation as JSON')
-    .action(async (words: string[], o: { watch?: string; netstat?: boolean; interval: string; json?: boolean }) => {
+    .action(async (words: string[], o: { watch?: string; netstat?: boolean; interval: string; kernel?: string; json?: boolean }) => {
       if (o.watch) {
         const stop = new AbortController();
         process.once('SIGINT', () => stop.abort());
@@ -359,7 +360,8 @@ function program(): Command {
       if (words.length === 0 && process.stdin.isTTY) {
         throw new UsageError('what should I explain?', 'npm run explain -- "on (0.21/2/2)", or pipe ss -tano / netstat -tno output into it');
       }
-      const found = words.length ? [explain(words.join(' '))] : explainLines(await readStdin());
+      const model = commandModel(o.kernel);
+      const found = words.length ? [explain(words.join(' '), model)] : explainLines(await readStdin(), model);
       const text = o.json ? JSON.stringify(found.length === 1 ? found[0] : found) : found.map(formatExplanation).join(`\n\n${'─'.repeat(72)}\n\n`);
       process.stdout.write(`${text}\n`);
     });

@@ -1,6 +1,8 @@
 // `explain`: what a line of `ss -o` or `netstat -o` timer text means.
 import type { Explanation, TimerKind } from './explanation.ts';
 import { ExplainError } from './explain-error.ts';
+import { type ExplainModel, type Figures, explainModel, figuresFor } from './figures.ts';
+import { knobs } from './governors.ts';
 import { locate, type Located } from './locate.ts';
 import { coarseWarning, mislabelWarning } from './mislabel.ts';
 import { normaliseState } from './socket-state.ts';
@@ -22,9 +24,9 @@ const BY_NAME: Record<string, (ctx: TimerContext) => TimerStory> = {
   off: explainOff,
 };
 
-function story(l: Located): TimerStory {
+function story(l: Located, figures: Figures): TimerStory {
   const state = l.socket ? normaliseState(l.socket.state) : undefined;
-  const ctx: TimerContext = { timer: l.timer, ...(state ? { state } : {}), ...(l.socket ? { socket: l.socket } : {}) };
+  const ctx: TimerContext = { timer: l.timer, ...(state ? { state } : {}), ...(l.socket ? { socket: l.socket } : {}), figures, knobs: knobs(figures) };
   return (BY_NAME[l.timer.name] ?? explainUnknown)(ctx);
 }
 
@@ -32,10 +34,16 @@ function story(l: Located): TimerStory {
  * Explain one timer: a netstat -o timer ('on (0.21/2/2)'), an ss -o timer
  * ('timer:(on,1.999ms,1)'), a whole ss or netstat line, or a line of prose that
  * quotes one. Throws ExplainError (a UsageError: exit 2 with a hint) otherwise.
+ * The figures it quotes are the model's for `model`: by default this machine's
+ * kernel with the kernel's default sysctls (figures.ts explainModel()).
  */
-export function explain(text: string): Explanation {
+export function explain(text: string, model: ExplainModel = explainModel()): Explanation {
+  return explainWith(text, figuresFor(model));
+}
+
+function explainWith(text: string, figures: Figures): Explanation {
   const l = locate(text);
-  const s = story(l);
+  const s = story(l, figures);
   const t = l.timer;
   const warnings: string[] = [];
   if (t.mislabelled) warnings.push(mislabelWarning(t.timeText, t.remaining_s));
@@ -63,6 +71,7 @@ export function explain(text: string): Explanation {
     governedBy: s.governedBy,
     notes,
     warnings,
+    model: { kernel: figures.model.kernel, sysctls: figures.model.sysctlSource },
   };
 }
 
@@ -71,12 +80,13 @@ export function explain(text: string): Explanation {
  * (headers, blank lines and `-i` continuation lines are skipped). Throws
  * ExplainError when no line has one.
  */
-export function explainLines(text: string): Explanation[] {
+export function explainLines(text: string, model: ExplainModel = explainModel()): Explanation[] {
+  const figures = figuresFor(model);
   const out: Explanation[] = [];
   for (const line of text.split('\n')) {
     if (line.trim() === '' || /^\t/.test(line) || /^(State|Netid|Active|Proto|Recv-Q)\b/.test(line.trim())) continue;
     try {
-      const e = explain(line);
+      const e = explainWith(line, figures);
       if (e.timerText !== '') out.push(e); // ss lines without a timer field say nothing about timers
     } catch (e) {
       if (!(e instanceof ExplainError)) throw e;

@@ -51,4 +51,6 @@ export interface Explanation {
   notes: string[];
   /** Things that are easy to misread, such as '1.999ms' meaning seconds. */
   warnings: string[];
+  /** What the figures quoted are the model's for: the kernel release, and where the sysctls came from. */
+  model: { kernel: string; sysctls: string };
 }

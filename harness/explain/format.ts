@@ -44,5 +44,6 @@ export function formatExplanation(e: Explanation): string {
   }
   if (e.notes.length) out.push('', 'In this reading:', ...e.notes.flatMap(bullet));
   if (e.warnings.length) out.push('', 'Careful:', ...e.warnings.flatMap((w) => bullet(`⚠ ${w}`)));
+  out.push('', `Figures: the model's for kernel ${e.model.kernel}; sysctls: ${e.model.sysctls}.`);
   return out.join('\n');
 }

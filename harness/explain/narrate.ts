@@ -1,6 +1,7 @@
 // Turning successive ss / netstat samples of one connection into sentences:
 // "keepalive probe 2 sent", "keepalive → on", "gone: keepalive gave up".
 // Pure: the sampling loop is watch.ts.
+import { TCP_TIMEWAIT_LEN_S } from '../model/kernel-facts.ts';
 import { normaliseState, type SocketState } from './socket-state.ts';
 
 export interface WatchedTimer {
@@ -47,7 +48,7 @@ function switchEvent(from: WatchedTimer | null, to: WatchedTimer | null, s: Watc
     on: `data is waiting for an ACK (Send-Q ${s.sendQ}); the retransmission timer runs${from?.name === 'keepalive' ? ' and keepalive stops' : ''}`,
     keepalive: 'nothing unacknowledged any more: keepalive watches the idle connection',
     persist: 'the peer\'s window is 0: the zero-window probe timer runs',
-    timewait: s.state.startsWith('FIN') ? 'the socket was closed and waits for the peer\'s FIN (tcp_fin_timeout)' : 'TIME-WAIT: gone in at most 60 s',
+    timewait: s.state.startsWith('FIN') ? 'the socket was closed and waits for the peer\'s FIN (tcp_fin_timeout)' : `TIME-WAIT: gone in at most ${TCP_TIMEWAIT_LEN_S} s`,
     'no timer': 'nothing to wait for (no data in flight, keepalive off)',
   };
   return `timer ${a} → ${b}: ${why[b] ?? 'a timer the tools do not name'}`;

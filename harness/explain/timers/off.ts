@@ -1,5 +1,4 @@
 // 'off': no timer pending (netstat prints off (0.00/0/0); ss prints no timer field).
-import { KNOBS } from '../governors.ts';
 import { counterFields, nameField, timeField, type TimerContext, type TimerStory } from './story.ts';
 
 export function explainOff(ctx: TimerContext): TimerStory {
@@ -26,7 +25,7 @@ export function explainOff(ctx: TimerContext): TimerStory {
     onExpiry: [
       'Nothing happens by itself. An idle connection without keepalive stays ESTABLISHED for ever, even if the peer has vanished: only sending data (then the retransmission timer runs) or enabling SO_KEEPALIVE would notice.',
     ],
-    governedBy: [KNOBS.so_keepalive],
+    governedBy: [ctx.knobs.so_keepalive],
     notes,
   };
 }

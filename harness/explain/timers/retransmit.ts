@@ -7,29 +7,30 @@
 //                   inet_diag's idiag_retrans
 //   netstat RETRANS = icsk_retransmits, or req->num_timeout for SYN-RECV
 //                   (get_openreq4()); PROBES = icsk_probes_out (0 for SYN-RECV)
-import { KNOBS } from '../governors.ts';
+import { secsShort, sinceText, synInterval, sysctlText, sysctlValue, times } from '../figures.ts';
 import { counterFields, nameField, plural, secs, timeField, type TimerContext, type TimerStory } from './story.ts';
-
-/** How long the SYN timer runs after `n` retransmissions: before 6.5, and from 6.5 with 4 linear timeouts. */
-function synInterval(n: number): { classic: number; linear: number } {
-  return { classic: Math.min(2 ** n, 120), linear: n <= 4 ? 1 : Math.min(2 ** (n - 4), 120) };
-}
 
 function synSent(ctx: TimerContext): TimerStory {
   const t = ctx.timer;
   const n = (t.source === 'ss' ? t.count : t.retrans) ?? 0;
   const notes: string[] = [];
-  const { classic, linear } = synInterval(n);
+  const f = ctx.figures;
+  const m = f.model;
+  const { classic, linear } = synInterval(m, n);
+  const since = f.linearSince;
+  const lin = `tcp_syn_linear_timeouts=${m.sysctls.tcp_syn_linear_timeouts}`;
   const left = t.remaining_s;
   if (n === 0) {
-    notes.push(`No SYN has been retransmitted yet: the first SYN went out about ${secs(Math.max(0, 1 - left))} ago, and the first retransmission comes 1 s after it.`);
+    notes.push(`No SYN has been retransmitted yet: the first SYN went out about ${secs(Math.max(0, f.initialRto_s - left))} ago, and the first retransmission comes ${f.initialRto_s} s after it.`);
   } else if (left > linear + 0.05 && left <= classic + 0.05) {
     notes.push(
-      `After ${plural(n, 'retransmission')} this timer runs for ${classic} s on kernels before 6.5 (doubling from 1 s), but only ${linear} s from 6.5 (tcp_syn_linear_timeouts=4): ${secs(left)} left means a kernel before 6.5, or linear timeouts turned down.`,
+      `After ${plural(n, 'retransmission')} this timer runs for ${classic} s on kernels before ${since} (doubling from ${f.initialRto_s} s), but only ${linear} s from ${since} (${lin}): ${secs(left)} left means a kernel before ${since}, or linear timeouts turned down.`,
     );
   } else {
-    notes.push(`After ${plural(n, 'retransmission')} this timer runs for ${classic} s before 6.5, ${linear} s from 6.5 (tcp_syn_linear_timeouts=4); TCP_USER_TIMEOUT can shorten it.`);
+    notes.push(`After ${plural(n, 'retransmission')} this timer runs for ${classic} s before ${since}, ${linear} s from ${since} (${lin}); TCP_USER_TIMEOUT can shorten it.`);
   }
+  const here = f.synSent;
+  const other = f.synSentOther;
   return {
     kind: 'retransmit',
     which: 'The SYN retransmission timer of a socket in connect() (SYN-SENT): the server has not answered, and the kernel resends the SYN until it does.',
@@ -42,10 +43,10 @@ function synSent(ctx: TimerContext): TimerStory {
       }),
     ],
     onExpiry: [
-      'The SYN is sent again and the timer re-armed with the interval doubled: 1, 2, 4, 8 … s (from 6.5 the first tcp_syn_linear_timeouts=4 retransmissions stay 1 s apart).',
-      'Once tcp_syn_retries (default 6; TCP_SYNCNT per socket) retransmissions went unanswered — or TCP_USER_TIMEOUT has passed (5.4+, 4.19.77+) — connect() fails with ETIMEDOUT. No RST is sent. With the defaults: after 127 s before 6.5, after about 131 s from 6.5.',
+      `The SYN is sent again and the timer re-armed with the interval doubled from ${f.initialRto_s} s (from ${since} the first tcp_syn_linear_timeouts retransmissions stay ${f.initialRto_s} s apart). On ${m.kernel} the retransmissions go out at ${times(here.resends_s)} after the first SYN${here.linear ? ` (${lin})` : ''}.`,
+      `Once tcp_syn_retries (${sysctlValue(m, 'tcp_syn_retries')}; TCP_SYNCNT per socket) retransmissions went unanswered — or TCP_USER_TIMEOUT has passed (${sinceText('synSentHonoursUserTimeout')}) — connect() fails with ETIMEDOUT. No RST is sent. On ${m.kernel}: after ${plural(here.retransmits, 'retransmission')}, ${here.death_s} s after the first SYN (on ${other.kernel}: ${plural(other.retransmits, 'retransmission')}, ${other.death_s} s).`,
     ],
-    governedBy: [KNOBS.syn_retries, KNOBS.syncnt, KNOBS.user_timeout, KNOBS.syn_linear],
+    governedBy: [ctx.knobs.syn_retries, ctx.knobs.syncnt, ctx.knobs.user_timeout, ctx.knobs.syn_linear],
     notes,
   };
 }
@@ -55,14 +56,17 @@ function synRecv(ctx: TimerContext): TimerStory {
   const notes: string[] = [];
   const ss = t.source === 'ss';
   const n = (ss ? t.count : t.retrans) ?? 0;
-  if (ss && n === 0 && t.remaining_s > 1.0005) {
+  const initial = ctx.figures.initialRto_s;
+  if (ss && n === 0 && t.remaining_s > initial + 0.0005) {
     notes.push(
-      `The count is 0 but ${secs(t.remaining_s)} are left: the timer starts at 1 s, so it has already fired without resending the SYN-ACK. That is TCP_DEFER_ACCEPT at work: the client's ACK arrived, and the listener holds the connection in SYN-RECV until data comes (or its deferring period ends).`,
+      `The count is 0 but ${secs(t.remaining_s)} are left: the timer starts at ${initial} s, so it has already fired without resending the SYN-ACK. That is TCP_DEFER_ACCEPT at work: the client's ACK arrived, and the listener holds the connection in SYN-RECV until data comes (or its deferring period ends).`,
     );
   }
-  if (ss && n > 5) {
+  const f = ctx.figures;
+  const max = f.model.sysctls.tcp_synack_retries;
+  if (ss && n > max) {
     notes.push(
-      `${n} is more than the default tcp_synack_retries (5): the count also includes SYN-ACKs resent in answer to a retransmitted SYN, so the client is probably still in SYN-SENT and retransmitting too (both ends time out in the end).`,
+      `${n} is more than ${sysctlText(f.model, 'tcp_synack_retries')}: the count also includes SYN-ACKs resent in answer to a retransmitted SYN, so the client is probably still in SYN-SENT and retransmitting too (both ends time out in the end).`,
     );
   }
   return {
@@ -79,11 +83,11 @@ function synRecv(ctx: TimerContext): TimerStory {
       }),
     ],
     onExpiry: [
-      'Until tcp_synack_retries (default 5; TCP_SYNCNT on the listener overrides it) firings: the SYN-ACK is sent again and the timer re-armed at twice the interval — SYN-ACKs at 1, 3, 7, 15, 31 s.',
-      'After that the half-open connection is dropped silently at about 63 s: no FIN, no RST, and the application never sees it. TCP_USER_TIMEOUT has no effect on it.',
+      `Until tcp_synack_retries (${sysctlValue(f.model, 'tcp_synack_retries')}; TCP_SYNCNT on the listener overrides it) firings: the SYN-ACK is sent again and the timer re-armed at twice the interval — SYN-ACKs at ${times(f.synRecv.resends_s)}.`,
+      `After that the half-open connection is dropped silently at about ${f.synRecv.drop_s} s: no FIN, no RST, and the application never sees it. TCP_USER_TIMEOUT has no effect on it.`,
       'With TCP_DEFER_ACCEPT, firings inside the deferring period send nothing; the first one after it resends the SYN-ACK, and the ACK that answers it completes the connection even without data.',
     ],
-    governedBy: [KNOBS.synack_retries, KNOBS.syncnt, KNOBS.defer_accept, KNOBS.user_timeout_none],
+    governedBy: [ctx.knobs.synack_retries, ctx.knobs.syncnt, ctx.knobs.defer_accept, ctx.knobs.user_timeout_none],
     notes,
   };
 }
@@ -93,6 +97,8 @@ function data(ctx: TimerContext): TimerStory {
   const ss = t.source === 'ss';
   const n = (ss ? t.count : t.retrans) ?? 0;
   const probes = t.probes ?? 0;
+  const f = ctx.figures;
+  const sc = f.model.sysctls;
   const notes: string[] = [];
   if (!ctx.state) {
     notes.push(
@@ -101,12 +107,12 @@ function data(ctx: TimerContext): TimerStory {
   }
   if (n === 0) {
     notes.push(
-      'Nothing has been retransmitted yet: either data is simply in flight waiting for its ACK (normal on a busy connection), or the first timeout / tail loss probe is about to fire (about 2×RTT + 200 ms after the send).',
+      `Nothing has been retransmitted yet: either data is simply in flight waiting for its ACK (normal on a busy connection), or the first timeout / tail loss probe is about to fire (about 2×RTT + ${secsShort(f.rtoMin_s)} after the send).`,
     );
   }
-  if (n >= 10 && t.remaining_s < 10) {
+  if (n >= f.doublingsToMax && t.remaining_s < 10) {
     notes.push(
-      `${n} retransmissions with only ${secs(t.remaining_s)} on the timer: after 10 doublings from 200 ms the interval would be 120 s, so the RTO is not backing off normally. One known cause is ICMP host/network-unreachable messages from a router: each one undoes a backoff step (RFC 6069, tcp_v4_err()). tcp_retries2 bounds time, not the count, so the count can climb far past 15.`,
+      `${n} retransmissions with only ${secs(t.remaining_s)} on the timer: after ${f.doublingsToMax} doublings from ${secsShort(f.rtoMin_s)} the interval would be ${f.rtoMax_s} s, so the RTO is not backing off normally. One known cause is ICMP host/network-unreachable messages from a router: each one undoes a backoff step (RFC 6069, tcp_v4_err()). tcp_retries2 bounds time, not the count, so the count can climb far past ${sc.tcp_retries2}.`,
     );
   }
   if (n > 15) notes.push('The retransmission counter (icsk_retransmits) is 8 bits wide: it wraps after 255.');
@@ -135,12 +141,12 @@ function data(ctx: TimerContext): TimerStory {
       }),
     ],
     onExpiry: [
-      'The oldest unacknowledged segment is sent again and the timeout doubles (from about 200 ms on a LAN or loopback, at most 120 s).',
-      'The connection dies with ETIMEDOUT — no FIN, no RST — at the first timeout after tcp_model_timeout(tcp_retries2) has passed since the first retransmission: 924.6 s for the default 15 with a 200 ms RTO (observed 924.6–1044.6 s). With TCP_USER_TIMEOUT, at the user timeout instead. The application learns it on its next call (or poll).',
-      'A socket the application has already closed (orphan) gives up sooner: tcp_orphan_retries (default 0, meaning 8: about 100 s).',
+      `The oldest unacknowledged segment is sent again and the timeout doubles (from about ${secsShort(f.rtoMin_s)} on a LAN or loopback, at most ${f.rtoMax_s} s).`,
+      `The connection dies with ETIMEDOUT — no FIN, no RST — at the first timeout after tcp_model_timeout(tcp_retries2) has passed since the first retransmission: ${f.retries2Bound_s} s for tcp_retries2 ${sc.tcp_retries2} with a ${secsShort(f.rtoMin_s)} RTO (so up to one ${f.rtoMax_s} s interval later: the notes observed 924.6–1044.6 s for 15). With TCP_USER_TIMEOUT, at the user timeout instead. The application learns it on its next call (or poll).`,
+      `A socket the application has already closed (orphan) gives up sooner: tcp_orphan_retries ${sc.tcp_orphan_retries}${sc.tcp_orphan_retries === 0 ? `, meaning ${f.orphan.retries}` : ''}: about ${f.orphan.bound_s} s.`,
       'Keepalive does not run while data is unacknowledged.',
     ],
-    governedBy: [KNOBS.tcp_retries2, KNOBS.user_timeout, KNOBS.orphan_retries, KNOBS.early_retrans, KNOBS.tcp_retries1],
+    governedBy: [ctx.knobs.tcp_retries2, ctx.knobs.user_timeout, ctx.knobs.orphan_retries, ctx.knobs.early_retrans, ctx.knobs.tcp_retries1],
     notes,
   };
 }

@@ -1,6 +1,8 @@
 // What every timer module gets (the reading and the socket's state) and gives
 // back (its part of the Explanation), plus the field builders they share.
 import type { ExplainedField, Governor, TimerKind } from '../explanation.ts';
+import type { Figures } from '../figures.ts';
+import type { knobs } from '../governors.ts';
 import type { LocatedSocket, LocatedTimer } from '../locate.ts';
 import type { SocketState } from '../socket-state.ts';
 
@@ -9,6 +11,10 @@ export interface TimerContext {
   /** The socket's state, when the input was a whole line and the state is known. */
   state?: SocketState;
   socket?: LocatedSocket;
+  /** The model's figures for the socket's kernel and sysctls (figures.ts). */
+  figures: Figures;
+  /** The knobs, described with those figures (governors.ts). */
+  knobs: ReturnType<typeof knobs>;
 }
 
 export interface TimerStory {

@@ -1,17 +1,12 @@
 // 'timewait': the timer of a time-wait socket (inet_timewait_sock): a real
 // TIME-WAIT, or an orphaned FIN-WAIT-2 that the kernel turned into one
 // (tcp_time_wait(sk, TCP_FIN_WAIT2, tmo); model/fin-wait.ts). COUNT is always 0.
-import { KNOBS } from '../governors.ts';
 import { counterFields, nameField, secs, timeField, type TimerContext, type TimerStory } from './story.ts';
-
-const TIMEWAIT_LEN_S = 60;
 
 function timeWait(ctx: TimerContext): TimerStory {
   const left = ctx.timer.remaining_s;
-  const notes =
-    left <= TIMEWAIT_LEN_S
-      ? [`${secs(left)} of 60 s left: this end closed about ${secs(TIMEWAIT_LEN_S - left)} ago.`]
-      : [];
+  const len = ctx.figures.timewait_s;
+  const notes = left <= len ? [`${secs(left)} of ${len} s left: this end closed about ${secs(len - left)} ago.`] : [];
   return {
     kind: 'timewait',
     which:
@@ -22,10 +17,10 @@ function timeWait(ctx: TimerContext): TimerStory {
       ...counterFields(ctx, { retrans: 'always 0 for a time-wait socket.', probes: 'always 0 for a time-wait socket.' }),
     ],
     onExpiry: ['The socket disappears. Nothing is sent.'],
-    governedBy: [KNOBS.timewait_len, KNOBS.tw_reuse, KNOBS.max_tw],
+    governedBy: [ctx.knobs.timewait_len, ctx.knobs.tw_reuse, ctx.knobs.max_tw],
     notes: [
       ...notes,
-      'TIME-WAIT always lasts 60 s on Linux (TCP_TIMEWAIT_LEN), not a configurable 2×MSL; tcp_fin_timeout is about FIN-WAIT-2, not TIME-WAIT.',
+      `TIME-WAIT always lasts ${len} s on Linux (TCP_TIMEWAIT_LEN), not a configurable 2×MSL; tcp_fin_timeout is about FIN-WAIT-2, not TIME-WAIT.`,
     ],
   };
 }
@@ -42,9 +37,9 @@ function finWait2(ctx: TimerContext): TimerStory {
     ],
     onExpiry: [
       'The socket disappears silently: no FIN, no RST. If the peer sends its FIN later, it gets an RST, because the socket no longer exists.',
-      "If the peer's FIN arrives in time, the socket moves on to TIME-WAIT (60 s).",
+      `If the peer's FIN arrives in time, the socket moves on to TIME-WAIT (${ctx.figures.timewait_s} s).`,
     ],
-    governedBy: [KNOBS.fin_timeout, KNOBS.linger2],
+    governedBy: [ctx.knobs.fin_timeout, ctx.knobs.linger2],
     notes: [
       'Only a closed socket gets this timer: after shutdown(SHUT_WR) alone the socket stays in FIN-WAIT-2 with no timer until the peer sends its FIN.',
     ],
@@ -56,6 +51,6 @@ export function explainTimewait(ctx: TimerContext): TimerStory {
   if (ctx.state === 'TIME-WAIT') return timeWait(ctx);
   const story = timeWait(ctx);
   story.which += " (In ss output a FIN-WAIT-2 socket can show this timer too: then it is an orphan waiting tcp_fin_timeout for the peer's FIN.)";
-  story.governedBy = [...story.governedBy, KNOBS.fin_timeout];
+  story.governedBy = [...story.governedBy, ctx.knobs.fin_timeout];
   return story;
 }
