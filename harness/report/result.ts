@@ -51,6 +51,9 @@ const expectationSchema = z.object({
   note: z.string().optional(),
   expected: z.union([num, z.string()]).optional(),
   observed: z.union([num, z.string()]).nullable().optional(),
+  matcher: z.object({ kind: z.enum(['packet', 'syscall', 'state']) }).loose().optional(),
+  matched: z.object({ index: z.number().int().nonnegative(), kind: z.string(), t: num }).optional(),
+  counted: z.array(z.number().int().nonnegative()).optional(),
 });
 
 const eventSchema = z.discriminatedUnion('kind', [
@@ -103,7 +106,11 @@ export const resultSchema = z
     expectations: z.array(expectationSchema),
     events: z.array(eventSchema).refine((ev) => ev.every((e, i) => i === 0 || ev[i - 1]!.t <= e.t), 'events must be sorted by t'),
   })
-  .loose();
+  .loose()
+  .refine(
+    (r) => r.expectations.every((e) => !e.matched || (r.events[e.matched.index]?.t === e.matched.t && r.events[e.matched.index]?.kind === e.matched.kind)),
+    'an expectation\'s matched observation must be the event at that index of events',
+  );
 
 export function verdictOf(expectations: readonly Expectation[]): Verdict {
   return expectations.every((e) => e.ok) ? 'pass' : 'fail';
