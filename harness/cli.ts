@@ -19,9 +19,7 @@ import { newRunId, PROJECT_DIR, RunnerError } from './run-experiment.ts';
 import { defaultParallel, overallVerdict, type RunOutcome, runMany } from './run-many.ts';
 import { BACKEND_CHOICES, selectBackend } from './sandbox/select.ts';
 import { doctor } from './doctor.ts';
-import { dockerBackend, inContainerBackend, insideTcplabContainer } from './sandbox/docker.ts';
-import { netnsBackend } from './sandbox/netns.ts';
-import { cleanupGuests } from './sandbox/vm/guest.ts';
+import { removeLeftovers } from './sandbox/leftovers.ts';
 import { KERNEL_LABELS, parseKernelSpec } from './sandbox/vm/kernels.ts';
 import { type MatrixDoc, parseMatrixDoc, renderMatrixMarkdown, writeMatrix } from './matrix/index.ts';
 import { rejudgeMatrix } from './matrix/rejudge.ts';
@@ -97,9 +95,7 @@ async function exp(ref: string | undefined, o: ExpOptions): Promise<number> {
 
 /** Remove what earlier runs left behind: tcplab containers and namespaces. */
 async function cleanup(): Promise<number> {
-  const removed = insideTcplabContainer()
-    ? await inContainerBackend.cleanupLeftovers()
-    : [...(await dockerBackend.cleanupLeftovers()), ...(process.getuid?.() === 0 ? await netnsBackend.cleanupLeftovers() : []), ...(await cleanupGuests())];
+  const removed = await removeLeftovers();
   process.stdout.write(removed.length ? `removed ${removed.length}: ${removed.join(', ')}\n` : 'nothing was left over\n');
   return 0;
 }

@@ -18,17 +18,23 @@ const built = new Map<string, Promise<string>>();
 
 /** Built once per process (about 150 ms), then reused by every run. */
 export function runnerBundle(projectDir: string): Promise<string> {
-  let file = built.get(projectDir);
+  return bundle(projectDir, 'harness/runner/main.ts', 'runner');
+}
+
+/** Any entry point as one file, node_modules/.cache/tcplab/<name>-<hash>.mjs, built once per process. */
+export function bundle(projectDir: string, entry: string, name: string): Promise<string> {
+  const key = `${projectDir}\0${entry}`;
+  let file = built.get(key);
   if (!file) {
-    file = buildBundle(projectDir);
-    built.set(projectDir, file);
+    file = buildBundle(projectDir, entry, name);
+    built.set(key, file);
   }
   return file;
 }
 
-async function buildBundle(projectDir: string): Promise<string> {
+async function buildBundle(projectDir: string, entry: string, name: string): Promise<string> {
   const r = await build({
-    entryPoints: [path.join(projectDir, 'harness/runner/main.ts')],
+    entryPoints: [path.join(projectDir, entry)],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -41,7 +47,7 @@ async function buildBundle(projectDir: string): Promise<string> {
   });
   const code = r.outputFiles[0]!.contents;
   const hash = crypto.createHash('sha256').update(code).digest('hex').slice(0, 12);
-  const file = path.join(projectDir, 'node_modules/.cache/tcplab', `runner-${hash}.mjs`);
+  const file = path.join(projectDir, 'node_modules/.cache/tcplab', `${name}-${hash}.mjs`);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     // Several tcplab processes may build at once: write aside, then rename.

@@ -14,7 +14,7 @@ export function installSignalHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   // What a handler cannot clean (kill -9, a sandbox half-created) the reaper does once we are gone.
-  startReaper();
+  void startReaper();
   for (const [signal, code] of [
     ['SIGINT', 130],
     ['SIGTERM', 143],
@@ -34,6 +34,8 @@ export async function destroyAll(): Promise<void> {
 
 export async function withSandbox<T>(backend: Backend, spec: SandboxSpec, use: (sandbox: Sandbox) => Promise<T>): Promise<T> {
   installSignalHandlers();
+  // Before anything exists that a kill -9 could leave behind.
+  await startReaper();
   // Optional sysctls (experiment/sysctls.ts) the kernel lacks are dropped here,
   // so backends only see plain names. netns and docker run on the host's kernel.
   const has = (name: string) => backend.hasSysctl?.(name) ?? fs.existsSync(procSysPath(name));

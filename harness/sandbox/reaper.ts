@@ -1,26 +1,28 @@
-// Nothing a run creates outlives it, even under kill -9: a signal handler can
-// clean up after Ctrl-C (lifecycle.ts), but not after SIGKILL, and not a
-// sandbox caught half-created. So, once per process, a detached watcher
-// (reaper-watch.mjs) is started; when this process is gone it sweeps every
-// tcplab namespace, container and guest whose owner pid is dead (the names
-// carry the pid: namespace.ts namespaceName(), docker labels, vm guest folders).
+// Nothing a run creates outlives it, even under kill -9. A signal handler cleans
+// up after Ctrl-C (lifecycle.ts), but nothing runs after SIGKILL, and a sandbox
+// caught half-created is in no list. So, once per process, a detached watcher
+// (reap.ts, from its bundle) is started; when this process is gone it removes
+// every tcplab namespace, container and guest whose owner pid is dead.
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundle } from '../runner/bundle.ts';
 
-const WATCHER = fileURLToPath(new URL('./reaper-watch.mjs', import.meta.url));
-const PROJECT_DIR = path.resolve(path.dirname(WATCHER), '..', '..');
+const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let started = false;
 
-/** Starts the watcher for this process (once); a no-op where the project has no tsx to run the cleanup with. */
-export function startReaper(): void {
+/** Starts this process's watcher (once). Resolves when it runs; never throws: a run without a reaper still cleans up itself. */
+export async function startReaper(): Promise<void> {
   if (started) return;
   started = true;
-  if (!fs.existsSync(path.join(PROJECT_DIR, 'node_modules', '.bin', 'tsx'))) return;
-  const watcher = spawn(process.execPath, [WATCHER, PROJECT_DIR], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
-  watcher.on('error', () => {});
-  // The pipe is the watcher's only link to us: do not let it keep this process alive.
-  watcher.unref();
-  (watcher.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  try {
+    const file = await bundle(PROJECT_DIR, 'harness/sandbox/reap.ts', 'reaper');
+    const watcher = spawn(process.execPath, [file], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], cwd: PROJECT_DIR });
+    watcher.on('error', () => {});
+    // Our end of the pair is the watcher's only link to us: it must not keep this process alive.
+    watcher.unref();
+    (watcher.stdin as { unref?: () => void } | null)?.unref?.();
+  } catch {
+    // No esbuild, or no room for the bundle: --cleanup still removes what is left.
+  }
 }

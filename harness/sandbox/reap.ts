@@ -1,0 +1,22 @@
+// The reaper's watcher, like testcontainers' Ryuk: a detached process holding one
+// end of a socket pair whose other end only the tcplab process that started it
+// owns. However that process ends (exit, Ctrl-C, a crash, kill -9), the pair
+// closes and the watcher removes every leftover whose owner is gone
+// (leftovers.ts), then exits. Run from its bundle (reaper.ts), so the cleanup
+// code is loaded before it is needed and runs within a second of the death.
+import { removeLeftovers } from './leftovers.ts';
+
+let fired = false;
+async function reap(): Promise<void> {
+  if (fired) return;
+  fired = true;
+  try {
+    await removeLeftovers();
+  } finally {
+    process.exit(0);
+  }
+}
+process.stdin.on('end', reap);
+process.stdin.on('close', reap);
+process.stdin.on('error', reap);
+process.stdin.resume();
