@@ -102,20 +102,9 @@ export function matchIndices(m: Matcher, events: readonly TimelineEvent[]): numb
   return fitting;
 }
 
-/**
- * The observation a matcher points at: the nth (0-based) fitting packet or
- * syscall, or a state's first/last appearance bracketed by the ss sample times.
- * sampleEnds maps a sample's start to when its ss run ended: the kernel was read
- * somewhere in between, so a state first shown by a sample may have appeared up to
- * that sample's end (an ss run took 6-90 ms here, median 10 ms, over 102 samples on 6.18).
- */
-export function observe(
-  m: Matcher,
-  events: readonly TimelineEvent[],
-  sampleTimes: readonly number[] = [],
-  sampleEnds: ReadonlyMap<number, number> = new Map(),
-): Observation | undefined {
-  const found = locate(m, events, sampleTimes, sampleEnds);
+/** Where an observation lies in time (locate(), without saying which event shows it). */
+export function observe(...args: Parameters<typeof locate>): Observation | undefined {
+  const found = locate(...args);
   if (!found) return undefined;
   return found.since === undefined ? { t: found.t } : { t: found.t, since: found.since };
 }
@@ -126,7 +115,13 @@ export interface Located extends Observation {
   index: number;
 }
 
-/** observe(), also saying which event of the timeline the observation is. */
+/**
+ * The observation a matcher points at: the nth (0-based) fitting packet or
+ * syscall, or a state's first/last appearance bracketed by the ss sample times.
+ * sampleEnds maps a sample's start to when its ss run ended: the kernel was read
+ * somewhere in between, so a state first shown by a sample may have appeared up to
+ * that sample's end (an ss run took 6-90 ms here, median 10 ms, over 102 samples on 6.18).
+ */
 export function locate(
   m: Matcher,
   events: readonly TimelineEvent[],
