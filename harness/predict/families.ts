@@ -15,7 +15,7 @@ import { keepaliveSchedule } from '../model/keepalive.ts';
 import { orphanRetransmitRetries } from '../model/orphan.ts';
 import { persistSchedule } from '../model/persist.ts';
 import { rtoSchedule, tcpModelTimeout } from '../model/rto.ts';
-import type { Schedule } from '../model/schedule.ts';
+import { eventsOf, type Schedule } from '../model/schedule.ts';
 import { synRecvSchedule, synSentSchedule } from '../model/syn.ts';
 
 export const FAMILIES = ['keepalive', 'rto', 'syn', 'synack', 'persist', 'orphan', 'finwait'] as const;
@@ -197,7 +197,7 @@ const orphan: FamilyDef = {
     const retries = orphanRetransmitRetries(v.rto! / 1000, v.tcp_orphan_retries!);
     const data = rtoSchedule({ rto_s: v.rto! / 1000, tcp_retries2: retries, user_timeout_ms: 0, tlp: true }, kernel);
     const end = data.events.at(-1)!;
-    const retransmissions = data.events.filter((e) => e.id.startsWith('rto-')).length;
+    const retransmissions = eventsOf(data, 'rto').length;
     const lines = [
       `an orphan with unacked DATA instead (no zero window) retransmits with tcp_retries2 replaced by tcp_orphan_retries() = ${retries}: destroyed at about ${fmtS(end.at_s)} (${retransmissions} RTO retransmissions, no FIN, no RST)`,
     ];
