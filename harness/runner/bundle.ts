@@ -21,18 +21,23 @@ export function runnerBundle(projectDir: string): Promise<string> {
   return bundle(projectDir, 'harness/runner/main.ts', 'runner');
 }
 
-/** Any entry point as one file, node_modules/.cache/tcplab/<name>-<hash>.mjs, built once per process. */
-export function bundle(projectDir: string, entry: string, name: string): Promise<string> {
+/**
+ * Any entry point as one file, node_modules/.cache/tcplab/<name>-<hash>.mjs, built
+ * once per process. `packagesOutside`: leave every npm package out (loaded from
+ * node_modules at run time), for code whose dependencies carry native addons
+ * (dockerode → ssh2), which esbuild cannot bundle.
+ */
+export function bundle(projectDir: string, entry: string, name: string, packagesOutside = false): Promise<string> {
   const key = `${projectDir}\0${entry}`;
   let file = built.get(key);
   if (!file) {
-    file = buildBundle(projectDir, entry, name);
+    file = buildBundle(projectDir, entry, name, packagesOutside);
     built.set(key, file);
   }
   return file;
 }
 
-async function buildBundle(projectDir: string, entry: string, name: string): Promise<string> {
+async function buildBundle(projectDir: string, entry: string, name: string, packagesOutside: boolean): Promise<string> {
   const r = await build({
     entryPoints: [path.join(projectDir, entry)],
     bundle: true,
@@ -40,6 +45,7 @@ async function buildBundle(projectDir: string, entry: string, name: string): Pro
     format: 'esm',
     target: 'node20',
     external: EXTERNAL,
+    ...(packagesOutside ? { packages: 'external' as const } : {}),
     write: false,
     logLevel: 'silent',
     // Bundled CommonJS dependencies call require(); ESM has none of its own.

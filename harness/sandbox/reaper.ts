@@ -16,7 +16,7 @@ export async function startReaper(): Promise<void> {
   if (started) return;
   started = true;
   try {
-    const file = await bundle(PROJECT_DIR, 'harness/sandbox/reap.ts', 'reaper');
+    const file = await bundle(PROJECT_DIR, 'harness/sandbox/reap.ts', 'reaper', true);
     const watcher = spawn(process.execPath, [file], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], cwd: PROJECT_DIR });
     watcher.on('error', () => {});
     // Our end of the pair is the watcher's only link to us: it must not keep this process alive.
