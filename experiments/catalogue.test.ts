@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MatrixDoc, parseMatrixDoc } from '../harness/matrix/index.ts';
 import { resultSchema } from '../harness/report/result.ts';
 import { engineStatus } from '../harness/sandbox/docker.ts';
+import { changes, type HostState, hostState } from '../harness/testing/host-state.ts';
 import { runCli } from '../harness/testing/run-cli.ts';
 import { cacheRoot } from '../harness/sandbox/vm/kernels.ts';
 import { judgeSkip } from './expected-skips.ts';
@@ -47,10 +48,20 @@ describe.each([
   { backend: 'docker', unavailable: engine.ok ? undefined : `no Docker engine: ${engine.reason}` },
 ])('npm run exp -- --all --fast --backend $backend', ({ backend, unavailable }) => {
   let all: AllRun;
+  let before: HostState;
+  let after: HostState;
 
   beforeAll(async () => {
-    if (!unavailable) all = await runAll(backend);
+    if (unavailable) return;
+    before = await hostState();
+    all = await runAll(backend);
+    after = await hostState();
   }, 600_000);
+
+  it("leaves this machine's firewall, net.* sysctls, namespaces and interfaces as it found them", (ctx) => {
+    if (unavailable) ctx.skip(unavailable);
+    expect(changes(before, after)).toEqual([]);
+  });
 
   it('runs every experiment and variant once and passes', (ctx) => {
     if (unavailable) ctx.skip(unavailable);
