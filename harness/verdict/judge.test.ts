@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '../events.ts';
 import type { Schedule } from '../model/schedule.ts';
-import { count, judge, outcome, scripted, timing } from './judge.ts';
+import { count, judge, outcome, RUNNER_MOMENT, scripted, timing } from './judge.ts';
 import { packet, state, syscall } from './match.ts';
 import { ABSOLUTE_FLOOR_S, APP_WAKEUP, TIMER_CALLBACK_LATENCY_S, CROSS_CPU_TICK_S } from './tolerance.ts';
 
@@ -121,9 +121,9 @@ describe('judge: scripted moments', () => {
   ];
 
   it('gives the runner its wakeup allowance, and fails a scripted packet later than that', () => {
-    // The model's window for a moment (one jiffy, the callback latency) plus the runner's setTimeout wakeup.
-    const allowed = ABSOLUTE_FLOOR_S + TIMER_CALLBACK_LATENCY_S + APP_WAKEUP.s;
-    const onTime = judge(script, packet({ class: 'synack' }), specsFor, [pkt(0, 'synack', 's2c'), listen(8.01, 0), data(8 + allowed - 0.001), listen(8.04, 1)], [8.01, 8.04]).expectations;
+    // The model's window for a moment (one jiffy, the callback latency) plus the runner's two wakeups.
+    const allowed = ABSOLUTE_FLOOR_S + TIMER_CALLBACK_LATENCY_S + RUNNER_MOMENT.s;
+    const onTime = judge(script, packet({ class: 'synack' }), specsFor, [pkt(0, 'synack', 's2c'), listen(8.01, 0), data(8 + allowed - 0.001), listen(8.06, 1)], [8.01, 8.06]).expectations;
     expect(onTime[0]).toMatchObject({ ok: true, expected_s: 8, window_s: [8 - ABSOLUTE_FLOOR_S, 8 + allowed] });
     expect(onTime[1]).toMatchObject({ ok: true, expected_s: r6(8 + allowed - 0.001) });
     const events = [pkt(0, 'synack', 's2c'), listen(8.05, 0), data(8.093), listen(8.095, 1)];

@@ -10,7 +10,7 @@ import { judgeOutcome } from './judge-outcome.ts';
 import { find, timingJudge } from './judge-timing.ts';
 import { describeMatcher, type Matcher } from './match.ts';
 
-export { count, outcome, scripted, timing } from './expectation.ts';
+export { count, outcome, RUNNER_MOMENT, scripted, timing } from './expectation.ts';
 export type { CountSpec, Expectation, ExpectationSpec, Judgement, Matched, OutcomeSpec, TimingSpec } from './expectation.ts';
 
 export function judge(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scriptPrediction, type ScriptStep } from '../model/script-schedule.ts';
 import type { TimelineEvent } from '../events.ts';
-import { judge } from './judge.ts';
+import { judge, RUNNER_MOMENT } from './judge.ts';
 import { packet } from './match.ts';
 import { callExpectations, packetExpectations, scriptExpectations } from './script-expectations.ts';
 import { APP_WAKEUP } from './tolerance.ts';
@@ -18,9 +18,9 @@ describe('scriptExpectations', () => {
   const specs = scriptExpectations(scriptPrediction(steps));
   const timings = specs.filter((s) => s.kind === 'timing');
 
-  it('gives a packet the runner sends the wakeup allowance, and an answering one the kernel\'s precision', () => {
+  it('gives a packet the runner sends its wakeups (two for the first, counted from connect() returning), an answering one the kernel\'s precision', () => {
     expect(timings.filter((s) => s.observe.kind === 'packet').map((s) => [s.predicted, s.lag?.s])).toEqual([
-      ['s2c-fin-0', APP_WAKEUP.s],
+      ['s2c-fin-0', RUNNER_MOMENT.s],
       ['c2s-data-0', APP_WAKEUP.s],
       ['s2c-rst-0', undefined],
     ]);
@@ -36,6 +36,7 @@ describe('scriptExpectations', () => {
     expect(run(1.011).every((e) => e.ok)).toBe(true);
     const late = run(1.101); // the server's shutdown 100 ms after its moment
     expect(late[0]).toMatchObject({ ok: false, note: '100.0 ms late' });
+    expect(run(1.04).every((e) => e.ok)).toBe(true); // within the runner's two wakeups
     expect(late.slice(1).every((e) => e.ok)).toBe(true); // the rest is chained from what was observed
   });
 

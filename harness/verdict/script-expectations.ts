@@ -12,20 +12,22 @@ export function scriptExpectations(p: ScriptPrediction): ExpectationSpec[] {
 }
 
 /**
- * Each predicted packet at its moment, chained to the previous one. A packet the
- * runner sends (a call leads its step, after a scripted sleep or right after the
- * previous step) leaves when the scenario's event loop gets to that call: userspace
- * scheduling, the APP_WAKEUP budget on top of the model's window. So does one that
- * answers a packet the model does not predict, sent after a sleep: the sleep's
- * lateness is in its chain. A packet the kernel sends in answer to the previous
- * predicted one is judged to the kernel's precision.
+ * Each predicted packet at its moment, chained to the previous one. The first is
+ * counted from connect() returning (runner/script.ts), so it is a scripted moment
+ * with both of the runner's wakeups (judge.ts scripted). A later packet the runner
+ * sends (a call leads its step) is counted from the previous call, which returned
+ * with its own packet on the wire: one userspace wakeup (APP_WAKEUP) on top of the
+ * model's window, as is one that answers a packet the model does not predict, sent
+ * after a sleep (the sleep is in its chain). A packet the kernel sends in answer to
+ * the previous predicted one is judged to the kernel's precision.
  */
 export function packetExpectations(p: ScriptPrediction): ExpectationSpec[] {
   const specs: ExpectationSpec[] = [];
   for (const pk of p.packets) {
     const e = p.schedule.events.find((x) => x.id === pk.id)!;
     const m = packet({ dir: pk.dir, class: pk.class, nth: pk.nth, ...(pk.flags ? { flags: pk.flags } : {}) });
-    specs.push(pk.leads || pk.sleeps > 0 ? scripted(e.label, pk.id, m) : timing(e.label, pk.id, m));
+    if (e.after === null) specs.push(scripted(e.label, pk.id, m));
+    else specs.push(timing(e.label, pk.id, m, pk.leads || pk.sleeps > 0 ? APP_WAKEUP : undefined));
   }
   return specs;
 }
