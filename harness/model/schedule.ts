@@ -39,6 +39,12 @@ export interface PredictedEvent {
    * `jitter_s`. Only meaningful when the arming event (`after`) was observed.
    */
   aligned?: { late_s: number; jitter_s: number };
+  /**
+   * Optional. One jiffy (1/HZ) of the kernel the event was predicted for, which the
+   * verdict adds for a firing seen on another CPU (verdict/tolerance.ts windowFor).
+   * Set by timer-event.ts when it knows the kernel's HZ; absent, the verdict assumes HZ=250.
+   */
+  jiffy_s?: number;
 }
 
 export interface Schedule {

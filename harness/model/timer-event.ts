@@ -14,16 +14,6 @@ import { armWindow } from './tick-phase.ts';
 import type { PredictedEvent } from './schedule.ts';
 import { alignedFiring } from './timer-wheel.ts';
 
-declare module './schedule.ts' {
-  interface PredictedEvent {
-    /**
-     * One jiffy (1/HZ) of the kernel the event was predicted for. Absent on events
-     * not built by timer-event.ts: the verdict then assumes HZ=250.
-     */
-    jiffy_s?: number;
-  }
-}
-
 interface EventBase {
   id: string;
   label: string;
