@@ -7,6 +7,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_DIR } from './run-experiment.ts';
+import { engineStatus } from './sandbox/docker.ts';
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tcplab-interrupt-'));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
@@ -26,8 +27,8 @@ async function pids(pattern: string): Promise<string[]> {
   return r.stdout.split('\n').filter(Boolean);
 }
 
-const startCli = (dir: string) =>
-  execa(process.execPath, ['--import', 'tsx', 'harness/cli.ts', 'exp', 'test-idle', '--backend', 'netns', '--out', dir], { cwd: PROJECT_DIR, reject: false });
+const startCli = (dir: string, backend = 'netns') =>
+  execa(process.execPath, ['--import', 'tsx', 'harness/cli.ts', 'exp', 'test-idle', '--backend', backend, '--out', dir], { cwd: PROJECT_DIR, reject: false });
 
 /** Start a real-length test-idle in its own out folder; resolves once tcpdump runs in the sandbox. */
 async function startRun(dir: string) {
@@ -78,6 +79,31 @@ describe('kill -9 of the CLI: the reaper removes what it left within 5 s', () =>
       (await namespacesOf(cli.pid!)).length === 0 && (await pids(dir)).length === 0 ? true : undefined, 5_000);
     console.log(`kill -9 ${name}: clean ${Date.now() - killedAt} ms after the kill`);
   });
+});
+
+const engine = await engineStatus();
+
+describe.skipIf(!engine.ok)('kill -9 of the CLI with --backend docker (skipped without a Docker engine)', () => {
+  /** Containers a CLI process owns (docker-container.ts labels them with its pid). */
+  const containersOf = async (pid: number) =>
+    (await execa('docker', ['ps', '-aq', '--filter', `label=tcplab.host-pid=${pid}`], { reject: false })).stdout.split('\n').filter(Boolean);
+
+  it('mid-experiment: the reaper removes the container within 5 s', async () => {
+    const dir = path.join(out, 'kill9-docker');
+    fs.mkdirSync(dir);
+    const cli = startCli(dir, 'docker');
+    await until('the container', async () => ((await containersOf(cli.pid!)).length ? true : undefined), 60_000);
+    await until('events from the runner', async () => {
+      const run = fs.readdirSync(dir)[0];
+      const f = run && path.join(dir, run, 'test-idle', 'events.jsonl');
+      return f && fs.existsSync(f) && fs.statSync(f).size > 0 ? true : undefined;
+    }, 30_000);
+    cli.kill('SIGKILL');
+    await cli;
+    const killedAt = Date.now();
+    await until('no container of the killed run', async () => ((await containersOf(cli.pid!)).length === 0 ? true : undefined), 5_000);
+    console.log(`kill -9 docker mid-experiment: clean ${Date.now() - killedAt} ms after the kill`);
+  }, 90_000);
 });
 
 describe('cleanup when a run does not finish', () => {
