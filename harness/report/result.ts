@@ -1,6 +1,7 @@
 // result.json: the JSON contract (DESIGN.md). Fields may be added, never renamed;
 // the zod schema below is what tests hold every run to.
 import { z } from 'zod';
+import type { HzSource } from '../model/kernel-ref.ts';
 import type { LoopbackRtt } from '../model/loopback.ts';
 import type { TimelineEvent } from '../events.ts';
 import type { Schedule } from '../model/schedule.ts';
@@ -17,6 +18,10 @@ export interface RunResult {
   kernel: string;
   /** The release the model read for this kernel: `uname -r`, or Debian's patch level from `uname -v`. */
   kernel_version: string;
+  /** CONFIG_HZ the model used for this kernel (absent in run folders from before it was recorded). */
+  hz?: number;
+  /** How that HZ was known: the kernel's config, a measured loopback RTO, or assumed (250). */
+  hz_source?: HzSource;
   /** The handshake RTT each side measured (ss -i), which the model took as an input. */
   handshake_rtt_s?: Partial<LoopbackRtt>;
   backend: string;
@@ -42,6 +47,7 @@ export interface RunResult {
 }
 
 const num = z.number();
+const HZ_SOURCES = ['config', 'measured', 'assumed'] as const satisfies readonly HzSource[];
 const expectationSchema = z.object({
   name: z.string(),
   expected_s: num.nullable(),
@@ -98,6 +104,9 @@ export const resultSchema = z
     variant: z.string().nullable(),
     kernel: z.string().min(1),
     kernel_version: z.string().min(1),
+    // Optional: older run folders have neither.
+    hz: z.number().int().positive().optional(),
+    hz_source: z.enum(HZ_SOURCES).optional(),
     backend: z.enum(['netns', 'docker', 'vm']),
     params: z.record(z.string(), num),
     sysctls: z.record(z.string(), z.string()),
