@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { keepaliveSendSchedule } from './keepalive-send.ts';
 import { tcpModelTimeout } from './rto.ts';
+import { eventsOf } from './schedule.ts';
 
 // The notes' "port 2": KEEPALIVE_IDLETIME 30, INTVL 10, NUMPROBES 4; the write after probe 2.
 const notes = (tcp_retries2: number) =>
@@ -17,7 +18,7 @@ const notes = (tcp_retries2: number) =>
 describe('keepaliveSendSchedule', () => {
   it('probes at 30 and 40 s, then the write at 45 s, and no third probe', () => {
     const s = notes(15);
-    expect(s.events.filter((e) => e.id.startsWith('probe-')).map((e) => e.at_s)).toEqual([30, 40]);
+    expect(eventsOf(s, 'probe').map((e) => e.at_s)).toEqual([30, 40]);
     expect(s.events.find((e) => e.id === 'data')).toMatchObject({ at_s: 45, after: null, delay_s: 45 });
   });
 

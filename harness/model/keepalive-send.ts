@@ -16,7 +16,7 @@
 import { keepaliveSchedule, type KeepaliveParams } from './keepalive.ts';
 import { hzOf, type KernelRef } from './kernel-ref.ts';
 import { rtoSchedule, type RtoParams } from './rto.ts';
-import type { Schedule } from './schedule.ts';
+import { eventsOf, type Schedule } from './schedule.ts';
 import { momentEvent } from './timer-event.ts';
 
 export interface KeepaliveSendParams {
@@ -35,7 +35,7 @@ export interface KeepaliveSendParams {
  */
 export function keepaliveSendSchedule(p: KeepaliveSendParams, kernel: KernelRef): Schedule {
   const ka = keepaliveSchedule(p.keepalive, kernel);
-  const probes = ka.events.filter((e) => e.id.startsWith('probe-'));
+  const probes = eventsOf(ka, 'probe');
   if (!(p.write_after_probes >= 1 && p.write_after_probes <= probes.length)) {
     throw new Error(`keepaliveSendSchedule: write_after_probes must be 1..${probes.length} (keepalive gives up after that)`);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keepaliveSchedule } from './keepalive.ts';
-import { eventById } from './schedule.ts';
+import { eventById, eventsOf } from './schedule.ts';
 
 const times = (s: ReturnType<typeof keepaliveSchedule>) => s.events.map((e) => [e.id, e.at_s]);
 
@@ -46,7 +46,7 @@ describe('keepaliveSchedule (tcp_keepalive_timer)', () => {
 
   it('user timeout 30 s: KEEPCNT is ignored, probing goes on past 3 probes', () => {
     const s = keepaliveSchedule({ keepidle_s: 5, keepintvl_s: 3, keepcnt: 3, user_timeout_ms: 30000 }, '6.18.44-fc-v669');
-    expect(s.events.filter((e) => e.id.startsWith('probe-')).map((e) => e.at_s)).toEqual([5, 8, 11, 14, 17, 20, 23, 26, 29]);
+    expect(eventsOf(s, 'probe').map((e) => e.at_s)).toEqual([5, 8, 11, 14, 17, 20, 23, 26, 29]);
     expect(eventById(s, 'abort').at_s).toBe(32);
   });
 

@@ -16,7 +16,7 @@
 // tcp_v4_send_reset()); that case is reported, not run, by test-syn-ack.
 
 import { hzOf, type KernelRef } from './kernel-ref.ts';
-import type { PredictedEvent, Schedule } from './schedule.ts';
+import { eventsOf, type PredictedEvent, type Schedule } from './schedule.ts';
 import { synRecvSchedule } from './syn.ts';
 import { momentEvent } from './timer-event.ts';
 
@@ -50,7 +50,7 @@ export function lostAckSchedule(p: LostAckParams, kernel: KernelRef, hz: number 
       ? scripted('reset', 'the data finds no request socket: the listener answers with an RST', p.data_at_s)
       : scripted('accept', 'the client\'s data completes the handshake: ESTABLISHED, in the accept queue, readable', p.data_at_s),
   ];
-  const retrans = before.filter((e) => e.id.startsWith('synack-retrans-')).length;
+  const retrans = eventsOf(before, 'synack-retrans').length;
   return {
     anchor: 'the server sends the first SYN-ACK',
     events,

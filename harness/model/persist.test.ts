@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { persistSchedule } from './persist.ts';
-import { eventById } from './schedule.ts';
+import { eventById, eventsOf } from './schedule.ts';
 
-const probes = (s: ReturnType<typeof persistSchedule>) => s.events.filter((e) => e.id.startsWith('zwp-')).map((e) => e.at_s);
+const probes = (s: ReturnType<typeof persistSchedule>) => eventsOf(s, 'zwp').map((e) => e.at_s);
 
 // The notes' test-zero on 4.19: the window closed 0.248 s after the SYN, then probes at
 // 0.458, 0.874, 1.71, 3.38, 6.70, 13.8, 27.1, 53.8, 107.5 s: delays 0.21, 0.416, 0.838,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rtoSchedule, tcpModelTimeout } from './rto.ts';
-import { eventById } from './schedule.ts';
+import { eventById, eventsOf } from './schedule.ts';
 
 describe('tcpModelTimeout (tcp_model_timeout)', () => {
   it('pins the notes: retries2=15 → 924.6 s, retries2=5 → 12.6 s', () => {
@@ -96,7 +96,7 @@ describe('rtoSchedule', () => {
   it('test-dead2 fast form: a 5 s user timeout ignores tcp_retries2=2 (which alone would end at 3.264 s)', () => {
     const ut = rtoSchedule({ rto_s: 0.204, tcp_retries2: 2, user_timeout_ms: 5000, tlp: true }, '6.18.44-fc-v669');
     expect(eventById(ut, 'abort')).toMatchObject({ at_s: 5.408, after: 'rto-1', delay_s: 5 });
-    expect(ut.events.filter((e) => e.id.startsWith('rto-'))).toHaveLength(4);
+    expect(eventsOf(ut, 'rto')).toHaveLength(4);
     const r2 = rtoSchedule({ rto_s: 0.204, tcp_retries2: 2, user_timeout_ms: 0, tlp: true }, '6.18.44-fc-v669');
     expect(eventById(r2, 'abort').at_s).toBe(3.264);
   });

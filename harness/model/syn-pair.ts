@@ -37,7 +37,7 @@
 
 import { TCP_RTO_MAX_S, TCP_TIMEOUT_INIT_S } from './kernel-facts.ts';
 import { hzOf, type KernelRef } from './kernel-ref.ts';
-import type { PredictedEvent, Schedule } from './schedule.ts';
+import { eventsOf, type PredictedEvent, type Schedule } from './schedule.ts';
 import { type SynSentParams, synSentSchedule } from './syn.ts';
 import { momentEvent, timerEvent } from './timer-event.ts';
 
@@ -77,7 +77,7 @@ export function synPairSchedule(p: SynPairParams, kernel: KernelRef, hz: number 
   const abort = client.events.find((e) => e.id === 'abort')!;
   const syns = [
     { id: null as string | null, tUs: 0 },
-    ...client.events.filter((e) => e.id.startsWith('syn-retrans-')).map((e) => ({ id: e.id, tUs: Math.round(e.at_s * US) })),
+    ...eventsOf(client, 'syn-retrans').map((e) => ({ id: e.id, tUs: Math.round(e.at_s * US) })),
   ];
 
   const server: PredictedEvent[] = [];
@@ -140,7 +140,7 @@ export function synPairSchedule(p: SynPairParams, kernel: KernelRef, hz: number 
   for (let guard = 0; req !== null && guard < 1000; guard++) fire(req);
 
   const events = [...client.events, ...server].sort((a, b) => a.at_s - b.at_s);
-  const last = server.filter((e) => e.id.startsWith('drop-')).at(-1)!;
+  const last = eventsOf(server, 'drop').at(-1)!;
   return {
     anchor: 'the client sends the first SYN (the server answers within microseconds)',
     events,
@@ -156,11 +156,14 @@ export function synPairSchedule(p: SynPairParams, kernel: KernelRef, hz: number 
 
 /** SYN-ACK retransmissions (timer + SYN-driven) of the request alive at `t_s`: what ss shows as the SYN-RECV timer count. */
 export function synRecvCountAt(s: Schedule, t_s: number): number {
+  // A new request, or the old one dropped, starts the count again.
+  const restarts = new Set([...eventsOf(s, 'synack-new'), ...eventsOf(s, 'drop')]);
+  const retransmissions = new Set(eventsOf(s, 'synack-retrans'));
   let count = 0;
   for (const e of s.events) {
     if (e.at_s > t_s) break;
-    if (e.id.startsWith('synack-new-') || e.id.startsWith('drop-')) count = 0;
-    else if (e.id.startsWith('synack-retrans-')) count += 1;
+    if (restarts.has(e)) count = 0;
+    else if (retransmissions.has(e)) count += 1;
   }
   return count;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.ts';
+import { eventsOf } from '../model/schedule.ts';
 import { formatPrediction, formatTime } from './format.ts';
 import { predict } from './predict.ts';
 
@@ -16,7 +17,7 @@ describe('predict agrees with the figures in the notes', () => {
     expect(p.end!.at_s).toBeGreaterThanOrEqual(924.6);
     expect(p.end!.at_s).toBeLessThanOrEqual(924.6 + 120.4);
     expect(p.end!.at_s).toBe(p.schedule.events.at(-2)!.at_s + p.end!.delay_s);
-    expect(p.schedule.events.filter((e) => e.id.startsWith('rto-')).map((e) => e.at_s).slice(0, 6)).toEqual([0.4, 0.8, 1.6, 3.2, 6.4, 12.8]);
+    expect(eventsOf(p.schedule, 'rto').map((e) => e.at_s).slice(0, 6)).toEqual([0.4, 0.8, 1.6, 3.2, 6.4, 12.8]);
     expect(p.schedule.error).toBe('ETIMEDOUT');
   });
 
@@ -146,7 +147,7 @@ describe('formatPrediction', () => {
     const p = predict('rto', ['tcp_retries2=15'], '6.1');
     expect(text).toContain(`end: ETIMEDOUT: retransmissions give up (no RST) at ${formatTime(p.end!.at_s)}`);
     if (p.end!.earliest_at_s !== undefined) expect(text).toContain(`(timer lateness may bring it forward to the firing at ${formatTime(p.end!.earliest_at_s)})`);
-    expect(text.split('\n').filter((l) => /RTO retransmission \d+$/.test(l))).toHaveLength(p.schedule.events.filter((e) => e.id.startsWith('rto-')).length);
+    expect(text.split('\n').filter((l) => /RTO retransmission \d+$/.test(l))).toHaveLength(eventsOf(p.schedule, 'rto').length);
     expect(text).toMatch(/^\s+0\.4 s\s+\+200 ms .*RTO retransmission 1$/m);
   });
 
