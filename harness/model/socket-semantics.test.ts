@@ -15,7 +15,7 @@ describe('acceptQueueSchedule', () => {
   });
 
   it('has no timer in it: no event has a wheel window', () => {
-    for (const e of s.events) expect([e.early_s, e.late_s]).toEqual([0, 0]);
+    for (const e of s.events) expect([e.early_s, e.late_s, e.jiffy_s, e.aligned]).toEqual([0, 0, undefined, undefined]);
     expect(eventById(s, 'data-b').cite).toMatch(/tcp_check_req\(\)/);
     expect(s.error).toBeUndefined();
   });

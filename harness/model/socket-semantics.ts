@@ -13,6 +13,7 @@
 
 import { TCP_TIMEOUT_INIT_S } from './kernel-facts.ts';
 import type { PredictedEvent, Schedule } from './schedule.ts';
+import { momentEvent } from './timer-event.ts';
 
 export interface AcceptQueueParams {
   /** Seconds between B's connect() and B's data. */
@@ -21,9 +22,9 @@ export interface AcceptQueueParams {
 
 const COMPLETES = 'its ACK flag completes the handshake: tcp_check_req() creates the child and queues it for accept()';
 
-function moment(id: string, label: string, at_s: number, after: string | null, delay_s: number, cite: string): PredictedEvent {
-  return { id, label, at_s, after, delay_s, early_s: 0, late_s: 0, cite };
-}
+// No kernel is given (nothing here depends on one): the events carry no jiffy_s.
+const moment = (id: string, label: string, at_s: number, after: string | null, delay_s: number, cite: string): PredictedEvent =>
+  momentEvent({ id, label, at_s, after, delay_s, cite });
 
 /**
  * Events: 'data-a' (A's data: A joins the accept queue), 'synack-b' (B's SYN-ACK: B is
