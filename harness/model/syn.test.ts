@@ -66,6 +66,19 @@ describe('synSentSchedule', () => {
     expect(eventById(synSentSchedule({ tcp_syn_retries: 2 }, '6.18.44-fc-v669'), 'abort')).toMatchObject({ after: 'syn-retrans-5', delay_s: 2 });
   });
 
+  it('with a user timeout the notes say it bounds connect(), and which of count and time ended it', () => {
+    // 6.18, tcp_syn_retries 1 + 4 linear: SYNs at 1-5 s, the count ends it at 7 s, long before 30 s.
+    const byCount = synSentSchedule({ tcp_syn_retries: 1, user_timeout_ms: 30_000 }, '6.18.44-fc-v1045');
+    expect(eventById(byCount, 'abort').at_s).toBe(7);
+    expect(byCount.notes).toContain('TCP_USER_TIMEOUT 30000 ms bounds connect() in place of the time bound (a41e8a88b06e)');
+    expect(byCount.notes).toContain('gives up after 5 retransmissions (count)');
+    expect(byCount.notes.join('\n')).not.toMatch(/ends connect\(\)|time bound \d/);
+    // 6.1, tcp_syn_retries 6: the 5 s user timeout ends it before the count.
+    const byTime = synSentSchedule({ tcp_syn_retries: 6, user_timeout_ms: 5000 }, '6.1');
+    expect(eventById(byTime, 'abort').at_s).toBe(5);
+    expect(byTime.notes).toContain('gives up after 2 retransmissions (time bound 5 s: TCP_USER_TIMEOUT)');
+  });
+
   it('before a41e8a88 (5.2): a burst of SYNs one jiffy apart at 5 s, then ETIMEDOUT', () => {
     const s = synSentSchedule({ tcp_syn_retries: 6, user_timeout_ms: 5000 }, '5.2.0');
     expect(retrans(s)).toEqual([1, 3, 5, 5.004, 5.008, 5.012]);

@@ -99,7 +99,7 @@ export function synSentSchedule(p: SynSentParams, kernel: KernelRef, hz: number 
   if (userTimeoutUs > 0) {
     notes.push(
       facts.synSentHonoursUserTimeout
-        ? `TCP_USER_TIMEOUT ${p.user_timeout_ms} ms ends connect() (a41e8a88b06e)`
+        ? `TCP_USER_TIMEOUT ${p.user_timeout_ms} ms bounds connect() in place of the time bound (a41e8a88b06e)`
         : clamp
           ? 'SYN-SENT ignores TCP_USER_TIMEOUT here, but the clamped RTO fires every jiffy past it: a burst of SYNs until the retry count runs out'
           : 'SYN-SENT ignores TCP_USER_TIMEOUT in this kernel',
@@ -140,7 +140,7 @@ export function synSentSchedule(p: SynSentParams, kernel: KernelRef, hz: number 
       notes.push(
         countExpired
           ? `gives up after ${retransmits} retransmissions (count)`
-          : `gives up after ${retransmits} retransmissions (time bound ${timeBoundUs / US} s)`,
+          : `gives up after ${retransmits} retransmissions (time bound ${timeBoundUs / US} s${userTimeoutUs > 0 ? ': TCP_USER_TIMEOUT' : ''})`,
       );
       return { anchor: 'client sends the first SYN (connect())', events, error: 'ETIMEDOUT', notes };
     }
