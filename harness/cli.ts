@@ -20,12 +20,13 @@ import { defaultParallel, overallVerdict, type RunOutcome, runMany } from './run
 import { BACKEND_CHOICES, selectBackend } from './sandbox/select.ts';
 import { doctor } from './doctor.ts';
 import { removeLeftovers } from './sandbox/leftovers.ts';
+import { thisMachineHz } from './sandbox/kernel-hz.ts';
 import { KERNEL_LABELS, parseKernelSpec } from './sandbox/vm/kernels.ts';
 import { type MatrixDoc, parseMatrixDoc, renderMatrixMarkdown, writeMatrix } from './matrix/index.ts';
 import { rejudgeMatrix } from './matrix/rejudge.ts';
 import { DEFAULT_MATRIX_KERNELS, runMatrix } from './matrix/run-matrix.ts';
 import { commandModel, explain, explainLines, formatExplanation, netstatSampler, ssSampler, watch } from './explain/index.ts';
-import { DEFAULT_COMPARE, FAMILIES, formatFamilies, formatPrediction, predict } from './predict/index.ts';
+import { DEFAULT_COMPARE, FAMILIES, formatFamilies, formatPrediction, parseHz, predict } from './predict/index.ts';
 import { redrawTimelines, writeResultsIndex } from './report/results-index.ts';
 import { writeTimeline } from './report/timeline-svg.ts';
 import { runSoak, type SoakDoc } from './soak/run-soak.ts';
@@ -367,12 +368,14 @@ function program(): Command {
     .argument('<family>', FAMILIES.join(' | '))
     .option('--set <name=value>', 'a sysctl (tcp_retries2=8) or socket option (keepidle=5, user_timeout=3000 in ms); repeatable', collect, [])
     .option('--kernel <version>', "the kernel to predict for (default: this machine's)", os.release())
+    .option('--hz <n>', "CONFIG_HZ of the kernel and of every kernel compared: 100, 250, 300 or 1000 (default: this machine's, else 250)")
     .option('--compare <versions>', 'kernels to compare with, comma-separated', DEFAULT_COMPARE.join(','))
     .option('--json', 'print the prediction as JSON')
     .addHelpText('after', `\n${formatFamilies()}`)
-    .action((family: string, o: { set: string[]; kernel: string; compare: string; json?: boolean }) => {
+    .action((family: string, o: { set: string[]; kernel: string; hz?: string; compare: string; json?: boolean }) => {
       const compare = o.compare.split(',').map((k) => k.trim()).filter(Boolean);
-      const pr = predict(family, o.set, o.kernel, compare);
+      const hz = o.hz === undefined ? thisMachineHz()?.hz : parseHz(o.hz);
+      const pr = predict(family, o.set, o.kernel, compare, hz);
       process.stdout.write(`${o.json ? JSON.stringify(pr) : formatPrediction(pr)}\n`);
     });
 

@@ -42,15 +42,17 @@ function briefSchedule(s: Schedule): string {
   return `${list}${end.label} at ${formatTime(end.at_s)}${error}`;
 }
 
-function kernelLines(k: KernelComparison): string[] {
-  const name = k.kernel.padEnd(16);
+/** One kernel's lines, its release padded to `width` (the longest release compared, and a gap). */
+function kernelLines(k: KernelComparison, width: number): string[] {
+  const name = k.kernel.padEnd(width);
+  const under = ''.padEnd(width);
   if (k.current) return [`    ${name}this kernel`];
   if (k.same) return [`    ${name}same schedule`];
   const lines = [`    ${name}differs: ${briefSchedule(k.schedule)}`];
   for (const d of k.differences) {
-    lines.push(`    ${''.padEnd(16)}because: ${d.change} [${d.commit}] is ${d.there ? 'present' : 'absent'} there, ${d.here ? 'present' : 'absent'} here`);
+    lines.push(`    ${under}because: ${d.change} [${d.commit}] is ${d.there ? 'present' : 'absent'} there, ${d.here ? 'present' : 'absent'} here`);
   }
-  if (k.differences.length === 0) lines.push(`    ${''.padEnd(16)}(no single entry of the kernel-facts table explains it)`);
+  if (k.differences.length === 0) lines.push(`    ${under}(no single entry of the kernel-facts table explains it)`);
   return lines;
 }
 
@@ -80,7 +82,8 @@ export function formatPrediction(p: Prediction): string {
   if (p.schedule.notes.length) {
     out.push('', '  model notes:', ...p.schedule.notes.map((n) => `    - ${n}`));
   }
-  out.push('', '  on other kernels:', ...p.kernels.flatMap(kernelLines));
+  const width = Math.max(16, ...p.kernels.map((k) => k.kernel.length + 2));
+  out.push('', '  on other kernels:', ...p.kernels.flatMap((k) => kernelLines(k, width)));
   return out.join('\n');
 }
 

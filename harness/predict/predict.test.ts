@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.ts';
 import { eventsOf } from '../model/schedule.ts';
 import { formatPrediction, formatTime } from './format.ts';
-import { predict } from './predict.ts';
+import { parseHz, predict } from './predict.ts';
 
 const at = (family: string, sets: string[], kernel: string) => predict(family, sets, kernel).schedule.events.map((e) => e.at_s);
 const end = (family: string, sets: string[], kernel: string) => predict(family, sets, kernel).end?.at_s;
@@ -151,6 +151,18 @@ describe('formatPrediction', () => {
     expect(text).toMatch(/^\s+0\.4 s\s+\+200 ms .*RTO retransmission 1$/m);
   });
 
+  it('lines the other kernels up past the longest release', () => {
+    const text = formatPrediction(predict('syn', [], '6.18.44-fc-v1045'));
+    const block = text.slice(text.indexOf('  on other kernels:\n') + '  on other kernels:\n'.length).split('\n');
+    expect(block[0]).toMatch(/^ {4}4\.19\.121 +differs: /);
+    expect(block.at(-1)).toBe(`    6.18.44-fc-v1045  this kernel`);
+    // Every line's text (differs / because / this kernel) starts in the same column.
+    const columns = new Set(block.map((l) => /^ {4}\S* +/.exec(l)![0].length));
+    expect([...columns]).toEqual(['    6.18.44-fc-v1045  '.length]);
+    // Short releases keep the 16-wide column.
+    expect(formatPrediction(predict('syn', [], '6.1'))).toMatch(/^ {4}6\.1 {13}this kernel$/m);
+  });
+
   it('says when the socket does not die', () => {
     expect(formatPrediction(predict('synack', ['defer_accept=10'], '6.1'))).toContain('the socket does not die in this schedule');
   });
@@ -172,7 +184,24 @@ describe('predict at a given HZ', () => {
     expect(formatPrediction(at1000)).toContain('on kernel 6.1 (HZ=1000)');
   });
 
-  it('refuses an HZ no kernel has', () => {
-    expect(() => predict('keepalive', [], '6.1', undefined, 0)).toThrow(/not a CONFIG_HZ/);
+  it('refuses an HZ x86 does not offer, with the ones it does', () => {
+    for (const hz of [0, 200, 1024, 250.5]) expect(() => predict('keepalive', [], '6.1', undefined, hz)).toThrow(/not a CONFIG_HZ/);
+    for (const hz of [100, 250, 300, 1000]) expect(predict('keepalive', [], '6.1', undefined, hz).hz).toBe(hz);
+  });
+
+  it('parseHz takes --hz as typed', () => {
+    expect(parseHz('1000')).toBe(1000);
+    expect(parseHz('300')).toBe(300);
+    for (const typed of ['abc', '', '1e3x', '-250', '512']) {
+      let err: unknown;
+      try {
+        parseHz(typed);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(UsageError);
+      expect((err as UsageError).message).toBe(`--hz ${typed}: not a CONFIG_HZ`);
+      expect((err as UsageError).hint).toMatch(/100, 250, 300, 1000/);
+    }
   });
 });

@@ -36,13 +36,12 @@ export interface Prediction {
 
 /**
  * The model's schedule for `family` with `--set name=value` strings, on `kernel`
- * (a `uname -r` string or 'X.Y[.Z]'), compared with `compare` kernels.
+ * (a `uname -r` string or 'X.Y[.Z]'), compared with `compare` kernels, all at CONFIG_HZ
+ * `hz` (one of KNOWN_HZ; absent: 250 assumed).
  * Bad input (unknown family or parameter, bad value or kernel) throws UsageError.
  */
 export function predict(family: string, sets: readonly string[], kernel: string, compare: readonly string[] = DEFAULT_COMPARE, hz?: number): Prediction {
-  if (hz !== undefined && !(Number.isInteger(hz) && hz >= 24 && hz <= 10_000)) {
-    throw new UsageError(`--hz ${hz}: not a CONFIG_HZ`, `x86 kernels are built with ${KNOWN_HZ.join(', ')}`);
-  }
+  if (hz !== undefined) checkHz(hz);
   const ref: KernelRef = hz === undefined ? kernel : { release: kernel, hz };
   if (!isFamily(family)) {
     const best = closest(family, [...FAMILIES]);
@@ -75,6 +74,19 @@ export function predict(family: string, sets: readonly string[], kernel: string,
     extras: def.extras?.(params, set, ref) ?? [],
     kernels: compareKernels(def, params, set, kernel, compare, hz),
   };
+}
+
+/** `--hz <n>` as typed: one of KNOWN_HZ, else UsageError. */
+export function parseHz(text: string): number {
+  const hz = text.trim() === '' ? NaN : Number(text);
+  checkHz(hz, text);
+  return hz;
+}
+
+function checkHz(hz: number, typed: string = String(hz)): void {
+  if (!(KNOWN_HZ as readonly number[]).includes(hz)) {
+    throw new UsageError(`--hz ${typed}: not a CONFIG_HZ`, `give one of ${KNOWN_HZ.join(', ')} (x86's choices); a kernel's is CONFIG_HZ in /boot/config-$(uname -r) or /proc/config.gz`);
+  }
 }
 
 function checkKernel(kernel: string): void {
