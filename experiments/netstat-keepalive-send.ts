@@ -10,8 +10,7 @@
 import { defineExperiment } from '../harness/experiment/define.ts';
 import { param } from '../harness/experiment/params.ts';
 import { keepaliveSendSchedule } from '../harness/model/keepalive-send.ts';
-import { LOOPBACK_SRTT_S } from '../harness/model/loopback.ts';
-import { initialRto } from '../harness/model/rto-estimate.ts';
+import { handshakeRto } from '../harness/model/loopback.ts';
 import { eventsOf } from '../harness/model/schedule.ts';
 import { count, scripted, timing } from '../harness/verdict/judge.ts';
 import { packet, state, syscall } from '../harness/verdict/match.ts';
@@ -55,7 +54,7 @@ export default defineExperiment({
         keepalive: { keepidle_s: p.keepidle, keepintvl_s: p.keepintvl, keepcnt: p.keepcnt, user_timeout_ms: 0 },
         write_after_probes: p.write_after,
         write_delay_s: writeDelay(p),
-        rto: { rto_s: initialRto({ srtt_s: rtt?.server_s ?? LOOPBACK_SRTT_S }), srtt_s: rtt?.server_s ?? LOOPBACK_SRTT_S, tcp_retries2: p.tcp_retries2, tlp: true },
+        rto: { ...handshakeRto(kernel, rtt?.server_s), tcp_retries2: p.tcp_retries2, tlp: true },
       },
       kernel,
     ),

@@ -9,9 +9,8 @@
 //            the RTO (the RTT), not on tcp_retries2 alone
 import { defineExperiment } from '../harness/experiment/define.ts';
 import { param } from '../harness/experiment/params.ts';
-import { LOOPBACK_SRTT_S, seenBehindEgressDelay } from '../harness/model/loopback.ts';
+import { handshakeRto, LOOPBACK_SRTT_S, seenBehindEgressDelay } from '../harness/model/loopback.ts';
 import { rtoSchedule, tcpModelTimeout } from '../harness/model/rto.ts';
-import { initialRto } from '../harness/model/rto-estimate.ts';
 import { eventsOf } from '../harness/model/schedule.ts';
 import { addLoopbackDelay } from '../harness/runner/netem.ts';
 import { count, timing } from '../harness/verdict/judge.ts';
@@ -65,7 +64,7 @@ export default defineExperiment({
     // With netem the handshake is the only RTT sample: RTO = srtt + 2 x srtt (rto-estimate.ts).
     // The run's own measurement of it wins (it includes what emulation adds).
     const srtt_s = rtt?.client_s ?? (p.delay > 0 ? (2 * p.delay) / 1000 : LOOPBACK_SRTT_S);
-    const s = rtoSchedule({ rto_s: initialRto({ srtt_s }), srtt_s, tcp_retries2: p.tcp_retries2, user_timeout_ms: 0, tlp: true }, kernel);
+    const s = rtoSchedule({ ...handshakeRto(kernel, srtt_s), tcp_retries2: p.tcp_retries2, user_timeout_ms: 0, tlp: true }, kernel);
     s.notes.push(`tcp_retries1=${p.tcp_retries1}: past ${tcpModelTimeout(p.tcp_retries1)} s the kernel only resets the route (dst_negative_advice); retransmission goes on`);
     // Every event but the death is seen as a captured packet.
     return seenBehindEgressDelay(s, p.delay / 1000, ['abort']);

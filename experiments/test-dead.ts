@@ -9,9 +9,8 @@
 //            retransmission: ETIMEDOUT, no FIN, no RST; keepalive never probed
 import { defineExperiment } from '../harness/experiment/define.ts';
 import { param } from '../harness/experiment/params.ts';
-import { LOOPBACK_SRTT_S } from '../harness/model/loopback.ts';
+import { handshakeRto } from '../harness/model/loopback.ts';
 import { rtoSchedule } from '../harness/model/rto.ts';
-import { initialRto } from '../harness/model/rto-estimate.ts';
 import { eventsOf } from '../harness/model/schedule.ts';
 import { count, timing } from '../harness/verdict/judge.ts';
 import { packet, syscall } from '../harness/verdict/match.ts';
@@ -38,7 +37,7 @@ export default defineExperiment({
   sysctls: (p) => ({ 'net.ipv4.tcp_retries2': p.tcp_retries2 }),
 
   predict: (p, kernel, rtt) =>
-    rtoSchedule({ rto_s: initialRto({ srtt_s: rtt?.client_s ?? LOOPBACK_SRTT_S }), srtt_s: rtt?.client_s ?? LOOPBACK_SRTT_S, tcp_retries2: p.tcp_retries2, user_timeout_ms: 0, tlp: true }, kernel),
+    rtoSchedule({ ...handshakeRto(kernel, rtt?.client_s), tcp_retries2: p.tcp_retries2, user_timeout_ms: 0, tlp: true }, kernel),
 
   async scenario({ p, server, client, firewall }) {
     const listener = await server.listen();

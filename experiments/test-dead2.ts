@@ -10,9 +10,8 @@
 //   then     the next write gets ETIMEDOUT, later writes EPIPE, a read 0 (EOF)
 import { defineExperiment } from '../harness/experiment/define.ts';
 import { param } from '../harness/experiment/params.ts';
-import { LOOPBACK_SRTT_S } from '../harness/model/loopback.ts';
+import { handshakeRto } from '../harness/model/loopback.ts';
 import { rtoSchedule } from '../harness/model/rto.ts';
-import { initialRto } from '../harness/model/rto-estimate.ts';
 import { eventsOf } from '../harness/model/schedule.ts';
 import { count, outcome, timing } from '../harness/verdict/judge.ts';
 import { packet, syscall } from '../harness/verdict/match.ts';
@@ -47,7 +46,7 @@ export default defineExperiment({
 
   predict: (p, kernel, rtt) =>
     rtoSchedule(
-      { rto_s: initialRto({ srtt_s: rtt?.client_s ?? LOOPBACK_SRTT_S }), srtt_s: rtt?.client_s ?? LOOPBACK_SRTT_S, tcp_retries2: p.tcp_retries2, user_timeout_ms: p.user_timeout, tlp: true },
+      { ...handshakeRto(kernel, rtt?.client_s), tcp_retries2: p.tcp_retries2, user_timeout_ms: p.user_timeout, tlp: true },
       kernel,
     ),
 

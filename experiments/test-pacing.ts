@@ -50,7 +50,7 @@ export default defineExperiment({
   predict: (p, kernel, rtt) =>
     persistSchedule(
       {
-        rto_s: loopbackRtoAfterDelayedAck(undefined, rtt?.client_s),
+        rto_s: loopbackRtoAfterDelayedAck(kernel, rtt?.client_s),
         tcp_retries2: p.tcp_retries2,
         user_timeout_ms: 0,
         orphan: true,

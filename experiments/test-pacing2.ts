@@ -9,6 +9,7 @@
 //   duration the reader stops; the drain rate is recorded
 import { defineExperiment } from '../harness/experiment/define.ts';
 import { param } from '../harness/experiment/params.ts';
+import type { KernelRef } from '../harness/model/kernel-ref.ts';
 import { loopbackRtoAfterDelayedAck } from '../harness/model/loopback.ts';
 import { readerPacedSchedule } from '../harness/model/reader-paced.ts';
 import { count } from '../harness/verdict/judge.ts';
@@ -17,8 +18,8 @@ import { packet, syscall } from '../harness/verdict/match.ts';
 const LAST_READ = syscall({ side: 'server', call: 'read', nth: -1 });
 
 // The window closes with a delayed ACK: its RTT sample makes the sender's RTO 208 ms.
-const paced = (p: { read_interval: number; duration: number }) =>
-  readerPacedSchedule({ rto_s: loopbackRtoAfterDelayedAck(), read_interval_s: p.read_interval / 1000, duration_s: p.duration });
+const paced = (p: { read_interval: number; duration: number }, kernel: KernelRef) =>
+  readerPacedSchedule({ rto_s: loopbackRtoAfterDelayedAck(kernel), read_interval_s: p.read_interval / 1000, duration_s: p.duration });
 
 export default defineExperiment({
   id: 'test-pacing2',
@@ -35,7 +36,7 @@ export default defineExperiment({
   },
   fast: { duration: 2 },
 
-  predict: (p) => paced(p),
+  predict: (p, kernel) => paced(p, kernel),
 
   async scenario({ p, server, client, sleep, now, mark }) {
     const listener = server.listenWithoutAccept({ options: { rcvbuf: p.rcvbuf } });
@@ -60,8 +61,8 @@ export default defineExperiment({
 
   anchor: syscall({ side: 'server', call: 'read' }),
 
-  expect: (_model, p) => [
-    ...(paced(p).probes
+  expect: (_model, p, kernel) => [
+    ...(paced(p, kernel).probes
       ? []
       : [
           count(

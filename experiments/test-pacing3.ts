@@ -41,7 +41,7 @@ export default defineExperiment({
 
   sysctls: (p) => ({ 'net.ipv4.tcp_fin_timeout': p.tcp_fin_timeout }),
 
-  predict: (p, kernel, rtt) => finWait2Schedule({ tcp_fin_timeout: p.tcp_fin_timeout, rto_s: loopbackRtoAfterDelayedAck(undefined, rtt?.client_s) }, kernel),
+  predict: (p, kernel, rtt) => finWait2Schedule({ tcp_fin_timeout: p.tcp_fin_timeout, rto_s: loopbackRtoAfterDelayedAck(kernel, rtt?.client_s) }, kernel),
 
   async scenario({ p, server, client, sleep, now, at, mark, predictedEnd_s }) {
     const listener = server.listenWithoutAccept({ options: { rcvbuf: p.rcvbuf } });

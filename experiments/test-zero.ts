@@ -48,7 +48,7 @@ export default defineExperiment({
   sysctls: (p) => ({ 'net.ipv4.tcp_retries2': p.tcp_retries2 }),
 
   // The ACK that closes the window is a delayed ACK: its RTT sample makes the RTO 208 ms.
-  predict: (p, kernel, rtt) => persistSchedule({ rto_s: loopbackRtoAfterDelayedAck(undefined, rtt?.client_s), tcp_retries2: p.tcp_retries2, user_timeout_ms: p.user_timeout }, kernel),
+  predict: (p, kernel, rtt) => persistSchedule({ rto_s: loopbackRtoAfterDelayedAck(kernel, rtt?.client_s), tcp_retries2: p.tcp_retries2, user_timeout_ms: p.user_timeout }, kernel),
 
   async scenario({ p, server, client, firewall }) {
     const listener = server.listenWithoutAccept({ options: { rcvbuf: p.rcvbuf } });

@@ -20,7 +20,7 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
   const hz = job.context.hz !== undefined ? { hz: job.context.hz, hz_source: job.context.hz_source ?? ('assumed' as const) } : undefined;
   const kernelRef: KernelRef = hz ? { release: modelKernel, ...hz } : modelKernel;
   const prediction = def.predict(params, kernelRef, folder.rtt);
-  const judged = judge(prediction, def.anchor, def.expect(prediction, params), events, folder.sampleTimes, folder.sampleEnds);
+  const judged = judge(prediction, def.anchor, def.expect(prediction, params, kernelRef), events, folder.sampleTimes, folder.sampleEnds);
 
   // A capture that lost packets cannot show that a packet was absent.
   const captureCheck: Expectation = {

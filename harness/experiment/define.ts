@@ -45,7 +45,11 @@ export interface ExperimentDef<P extends ParamSpecs = ParamSpecs> {
   scenario: (ctx: ScenarioContext<ParamValues<P>>) => Promise<void>;
   /** The observed event the model's times are measured from. */
   anchor: Matcher;
-  expect: (schedule: Schedule, p: ParamValues<P>) => ExpectationSpec[];
+  /**
+   * What to check, from the model's schedule for this run. `kernel` is the one
+   * predict() was given: for a version fact the schedule does not show (model/tail-content.ts).
+   */
+  expect: (schedule: Schedule, p: ParamValues<P>, kernel: KernelRef) => ExpectationSpec[];
 }
 
 /**

@@ -36,7 +36,7 @@ export type { DeferAcceptParams } from './defer-accept.ts';
 export { deferAcceptSchedule, retransToSecs, secsToRetrans } from './defer-accept.ts';
 export type { RtoEstimateParams } from './rto-estimate.ts';
 export { initialRto } from './rto-estimate.ts';
-export { LOOPBACK_SRTT_S, TCP_ATO_MIN_S, loopbackRtoAfterDelayedAck } from './loopback.ts';
+export { LOOPBACK_SRTT_S, TCP_ATO_MIN_S, handshakeRto, loopbackRtoAfterDelayedAck } from './loopback.ts';
 export { firstArmWindow } from './tick-phase.ts';
 export type { TailContent, TailContentParams } from './tail-content.ts';
 export { tailContent } from './tail-content.ts';

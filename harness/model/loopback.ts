@@ -8,6 +8,7 @@
 // and any m in (0, 1 jiffy) gives the same RTO: 201 ms at HZ=1000, 204 ms at HZ=250
 // (51 jiffies, the figure KERNEL-NOTES.md measured), 210 ms at HZ=100.
 
+import { hzOf, type KernelRef } from './kernel-ref.ts';
 import { initialRto } from './rto-estimate.ts';
 import type { Schedule } from './schedule.ts';
 
@@ -25,6 +26,15 @@ export const LOOPBACK_SRTT_S = 50e-6;
 export interface LoopbackRtt {
   client_s: number;
   server_s: number;
+}
+
+/**
+ * A loopback sender's RTO and SRTT after the handshake, its one RTT sample (`srtt_s`:
+ * the run's measurement of that side, else LOOPBACK_SRTT_S), in whole jiffies of the
+ * kernel's HZ: 204 ms at HZ=250, 201 ms at HZ=1000. What rto.ts starts its chain from.
+ */
+export function handshakeRto(kernel: KernelRef, srtt_s: number = LOOPBACK_SRTT_S): { rto_s: number; srtt_s: number } {
+  return { rto_s: initialRto({ srtt_s }, hzOf(kernel)), srtt_s };
 }
 
 /**
@@ -55,11 +65,13 @@ export const TCP_ATO_MIN_S = 0.04;
  * delayed-ACK timer, TCP_ATO_MIN (+ up to one jiffy) after the segment, not at once.
  * tcp_rtt_estimator() (net/ipv4/tcp_input.c) then moves srtt by 1/8 of that sample
  * (srtt = 7/8 srtt + m/8, about 5.3 ms) while rttvar stays at its 200 ms floor, so the
- * RTO is usecs_to_jiffies(200 ms + ~5.3 ms): 208 ms (52 jiffies) at HZ=250. Measured on
- * 6.18: tcpi_rtt 5359 us, tcpi_rto 208000 us, zero-window probes every 52 << n jiffies;
- * the notes' 4.19 probes back off from the same 208 ms.
+ * RTO is usecs_to_jiffies(200 ms + ~5.3 ms): 208 ms (52 jiffies) at HZ=250, 206 ms at
+ * HZ=1000 (the delayed ACK is then 41 ms). Measured on 6.18 (HZ=250): tcpi_rtt 5359 us,
+ * tcpi_rto 208000 us, zero-window probes every 52 << n jiffies; the notes' 4.19 probes
+ * back off from the same 208 ms. `handshake_s`: the handshake's RTT sample.
  */
-export function loopbackRtoAfterDelayedAck(hz = 250, handshake_s = LOOPBACK_SRTT_S): number {
+export function loopbackRtoAfterDelayedAck(kernel: KernelRef, handshake_s: number = LOOPBACK_SRTT_S): number {
+  const hz = hzOf(kernel);
   const sample_s = TCP_ATO_MIN_S + 1 / hz; // the delayed-ACK timer is a level-0 wheel timer: +1 jiffy
   return initialRto({ srtt_s: (7 * handshake_s + sample_s) / 8, rttvar_s: sample_s / 4 }, hz);
 }

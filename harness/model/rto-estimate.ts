@@ -22,7 +22,7 @@
 // On loopback (srtt ~ 50 us) this gives usecs_to_jiffies(200050 us): 204 ms at HZ=250,
 // 201 ms at HZ=1000, 210 ms at HZ=100 - the "0.2 s plus a little" of the notes.
 
-import { DEFAULT_HZ, TCP_RTO_MAX_S, TCP_RTO_MIN_S } from './kernel-facts.ts';
+import { TCP_RTO_MAX_S, TCP_RTO_MIN_S } from './kernel-facts.ts';
 
 export interface RtoEstimateParams {
   /** Smoothed RTT (tcpi_rtt), seconds. */
@@ -46,9 +46,10 @@ function usecsToJiffies(us: number, hz: number): number {
 /**
  * icsk_rto in seconds (whole jiffies) for a given SRTT/RTTVAR. Mirrors tcp_set_rto() =
  * __tcp_set_rto() + tcp_bound_rto() with rttvar_us from tcp_rtt_estimator(),
- * net/ipv4/tcp_input.c + include/net/tcp.h (4.19, 5.x, 6.x).
+ * net/ipv4/tcp_input.c + include/net/tcp.h (4.19, 5.x, 6.x). `hz`: CONFIG_HZ of the
+ * kernel (kernel-ref.ts hzOf), whose jiffies the RTO is rounded up to.
  */
-export function initialRto(p: RtoEstimateParams, hz: number = DEFAULT_HZ): number {
+export function initialRto(p: RtoEstimateParams, hz: number): number {
   const rttvar_s = p.rttvar_s ?? p.srtt_s / 2;
   const rtoMin_s = p.rto_min_s ?? TCP_RTO_MIN_S;
   const rtoMax_s = p.rto_max_s ?? TCP_RTO_MAX_S;
