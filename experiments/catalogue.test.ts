@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MatrixDoc, parseMatrixDoc } from '../harness/matrix/index.ts';
@@ -13,7 +12,7 @@ import { resultSchema } from '../harness/report/result.ts';
 import { engineStatus } from '../harness/sandbox/docker.ts';
 import { changes, type HostState, hostState } from '../harness/testing/host-state.ts';
 import { runCli } from '../harness/testing/run-cli.ts';
-import { cacheRoot } from '../harness/sandbox/vm/kernels.ts';
+import { cachedKernelConfig, hostKernelConfig } from '../harness/sandbox/kernel-config.ts';
 import { judgeSkip } from './expected-skips.ts';
 import { catalogue } from './registry.ts';
 
@@ -22,14 +21,6 @@ afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
 const forms = catalogue.flatMap((e) => [e.id, ...Object.keys(e.variants ?? {}).map((v) => `${e.id}:${v}`)]);
 const nameOf = (r: { experiment: string; variant: string | null }) => r.experiment + (r.variant ? `:${r.variant}` : '');
-
-/** This machine's kernel config (netns and docker share its kernel), or undefined if it keeps none. */
-function hostKernelConfig(): string | undefined {
-  const boot = `/boot/config-${os.release()}`;
-  if (fs.existsSync(boot)) return fs.readFileSync(boot, 'utf8');
-  if (fs.existsSync('/proc/config.gz')) return zlib.gunzipSync(fs.readFileSync('/proc/config.gz')).toString('utf8');
-  return undefined;
-}
 
 type AllRun = { exitCode: number; stderr: string; doc: { runs: Record<string, unknown>[]; verdict: string } };
 
@@ -91,7 +82,7 @@ describe.each([
     expect(result.kernel).toBe(os.release());
     if (result.verdict === 'skip') {
       // Only a listed skip, for its reason, on a kernel whose config lacks the feature.
-      const skip = judgeSkip(ref, typeof result.reason === 'string' ? result.reason : undefined, hostKernelConfig());
+      const skip = judgeSkip(ref, typeof result.reason === 'string' ? result.reason : undefined, hostKernelConfig()?.text);
       expect(skip.ok, skip.why).toBe(true);
       return;
     }
@@ -130,8 +121,7 @@ describe.skipIf(!qemu)('npm run matrix -- --fast --kernels 6.1 (qemu-system-x86 
   });
 
   it('every cell passes, or skips as expected on this kernel (its config lacks the feature)', () => {
-    const config = path.join(cacheRoot(), '6.1', 'config');
-    const guestConfig = fs.existsSync(config) ? fs.readFileSync(config, 'utf8') : undefined;
+    const guestConfig = cachedKernelConfig('6.1')?.text;
     const bad = doc.cells.filter((c) => c.verdict !== 'pass' && !(c.verdict === 'skip' && judgeSkip(c.form, c.reason, guestConfig).ok));
     expect(
       bad.map((c) => `${c.form}: ${c.verdict} ${c.verdict === 'skip' ? judgeSkip(c.form, c.reason, guestConfig).why : (c.reason ?? JSON.stringify(c.timings.filter((t) => !t.ok)))}`),

@@ -5,7 +5,8 @@
 //    (`/boot/config-$(uname -r)`, else `/proc/config.gz` when CONFIG_IKCONFIG_PROC),
 //    else on this machine when the sandbox shares its kernel (netns, docker: same
 //    `uname -r`), else the config the vm backend keeps beside a guest kernel
-//    (~/.cache/tcplab/kernels/<label>/config, from the Debian package's /boot).
+//    (~/.cache/tcplab/kernels/<label>/config, from the Debian package's /boot); the
+//    files and how they are read are kernel-config.ts's.
 // 2. measured: the RTO of a fresh loopback connection, inside the sandbox. Not
 //    `getconf CLK_TCK`: that is USER_HZ, fixed at 100 for the times(2) ABI whatever
 //    CONFIG_HZ is. The RTO is: tcp_rtt_estimator()'s first sample sets srtt = m and
@@ -17,12 +18,11 @@
 //    The HZ whose rounding of (200 ms + ss's `rtt:`) gives the `rto:` seen is taken,
 //    if exactly one does (a slow guest's m of several ms can make 250 and 1000 agree).
 // 3. assumed: DEFAULT_HZ (250), with a warning.
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { DEFAULT_HZ } from '../model/kernel-facts.ts';
 import { KNOWN_HZ, type HzSource } from '../model/kernel-ref.ts';
+import { hostConfigFiles, readConfigFile } from './kernel-config.ts';
 import type { Sandbox } from './sandbox.ts';
 
 export interface KernelHz {
@@ -81,15 +81,6 @@ async function linesInside(sandbox: Sandbox, command: readonly string[]): Promis
   return r.exitCode === 0 ? lines.join('\n') : '';
 }
 
-function readConfigFile(file: string): string | undefined {
-  try {
-    const buf = fs.readFileSync(file);
-    return (file.endsWith('.gz') ? zlib.gunzipSync(buf) : buf).toString('utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 /** Host-side config files that describe the sandbox's kernel. */
 export function hostConfigCandidates(sandbox: Pick<Sandbox, 'backend' | 'kernel'>, guestVmlinuz?: string, hostRelease = os.release()): string[] {
   if (sandbox.backend === 'vm') {
@@ -100,12 +91,12 @@ export function hostConfigCandidates(sandbox: Pick<Sandbox, 'backend' | 'kernel'
     return [path.join(dir, 'config'), path.join(dir, `config-${sandbox.kernel}`), path.resolve(dir, '../../../.config'), `/boot/config-${sandbox.kernel}`];
   }
   // netns and docker run on this machine's kernel (a Docker engine in a VM does not).
-  return sandbox.kernel === hostRelease ? [`/boot/config-${hostRelease}`, '/proc/config.gz'] : [];
+  return sandbox.kernel === hostRelease ? hostConfigFiles(hostRelease) : [];
 }
 
 /** CONFIG_HZ of this machine's kernel from its config, when readable (for `predict`'s default). */
 export function thisMachineHz(): KernelHz | undefined {
-  return fromConfigFiles(hostConfigCandidates({ backend: 'netns', kernel: os.release() }));
+  return fromConfigFiles(hostConfigFiles());
 }
 
 function fromConfigFiles(files: readonly string[]): KernelHz | undefined {
