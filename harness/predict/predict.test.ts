@@ -7,6 +7,16 @@ import { parseHz, predict } from './predict.ts';
 const at = (family: string, sets: string[], kernel: string) => predict(family, sets, kernel).schedule.events.map((e) => e.at_s);
 const end = (family: string, sets: string[], kernel: string) => predict(family, sets, kernel).end?.at_s;
 
+/** What `f` throws (undefined if it returns). */
+function thrown(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 describe('predict agrees with the figures in the notes', () => {
   it('tcp_retries2=15: the 924.6 s bound (seed 001), death at the first RTO past it', () => {
     const p = predict('rto', [], '6.1');
@@ -110,12 +120,7 @@ describe('input checking', () => {
     [['keepalve', []], /unknown timer family 'keepalve'/, /did you mean 'keepalive'/],
     [['tcp', []], /unknown timer family/, /keepalive, rto, syn, synack, persist, orphan, finwait/],
   ] as const)('%j', ([family, sets], message, hint) => {
-    let err: unknown;
-    try {
-      predict(family, sets, '6.1');
-    } catch (e) {
-      err = e;
-    }
+    const err = thrown(() => predict(family, sets, '6.1'));
     expect(err).toBeInstanceOf(UsageError);
     expect((err as UsageError).message).toMatch(message);
     expect((err as UsageError).hint).toMatch(hint);
@@ -193,12 +198,7 @@ describe('predict at a given HZ', () => {
     expect(parseHz('1000')).toBe(1000);
     expect(parseHz('300')).toBe(300);
     for (const typed of ['abc', '', '1e3x', '-250', '512']) {
-      let err: unknown;
-      try {
-        parseHz(typed);
-      } catch (e) {
-        err = e;
-      }
+      const err = thrown(() => parseHz(typed));
       expect(err).toBeInstanceOf(UsageError);
       expect((err as UsageError).message).toBe(`--hz ${typed}: not a CONFIG_HZ`);
       expect((err as UsageError).hint).toMatch(/100, 250, 300, 1000/);
