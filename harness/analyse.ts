@@ -29,8 +29,16 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
     observed: report.capture.droppedByKernel,
     ok: report.capture.droppedByKernel === 0,
   };
+  // A file cut short (tcpdump killed, disk full) keeps what it holds, but cannot show what came after.
+  const completeCheck: Expectation = {
+    ...{ name: 'the run folder\'s files are complete', expected_s: null, observed_s: null, tolerance_s: null },
+    expected: 'complete',
+    observed: folder.incomplete.length ? 'cut short' : 'complete',
+    ok: folder.incomplete.length === 0,
+    ...(folder.incomplete.length ? { note: folder.incomplete.join('; ') } : {}),
+  };
   // A skipped scenario observed nothing on purpose: there is nothing to judge.
-  const expectations = report.skipped ? [] : [...judged.expectations, captureCheck];
+  const expectations = report.skipped ? [] : [...judged.expectations, captureCheck, completeCheck];
   const scenarioFailed = report.scenarioError ?? (report.timedOut ? `the scenario did not finish within ${job.deadline_s} s` : undefined);
 
   let onNotesKernel;

@@ -82,6 +82,20 @@ const TCPDUMP: Array<[number, number, number, string, number, number, number, nu
     [1795306501.454907, 5557, 49314, 'R.', 0, 1303370972, 0, 0],
 ];
 
+describe('readPcap on a capture cut short (tcpdump killed mid-write, disk full)', () => {
+  it('keeps every whole packet and says how many bytes of the last one are cut off', async () => {
+    const whole = readFileSync(fixture('lo.pcap'));
+    expect((await readPcap(fixture('lo.pcap'))).cutOffBytes).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'tcplab-pcap-'));
+    const cut = join(dir, 'cut.pcap');
+    writeFileSync(cut, whole.subarray(0, whole.length - 30));
+    const r = await readPcap(cut);
+    expect(r.packets).toHaveLength(TCPDUMP.length - 1);
+    expect(r.cutOffBytes).toBeGreaterThan(0);
+    rmSync(dir, { recursive: true });
+  });
+});
+
 describe('readPcap on fixtures/lo.pcap (tcpdump -i lo: Ethernet)', async () => {
   const { linkType, packets } = await readPcap(fixture('lo.pcap'));
 
@@ -161,13 +175,13 @@ describe('readPcap on other link types', async () => {
     [228, 'raw IPv4'],
   ])('link type %i (%s)', async (type) => {
     const path = relink(type, (f) => f.subarray(14), `raw-${type}.pcap`);
-    expect(await readPcap(path)).toEqual({ linkType: type, packets: want });
+    expect(await readPcap(path)).toEqual({ linkType: type, packets: want, cutOffBytes: 0 });
   });
 
   it('link type 113 (Linux SLL)', async () => {
     const sll = Buffer.from('0000030400060000000000000000' + '0800', 'hex');
     const path = relink(113, (f) => Buffer.concat([sll, f.subarray(14)]), 'sll.pcap');
-    expect(await readPcap(path)).toEqual({ linkType: 113, packets: want });
+    expect(await readPcap(path)).toEqual({ linkType: 113, packets: want, cutOffBytes: 0 });
   });
 
   it('skips frames that are not IPv4 TCP', async () => {

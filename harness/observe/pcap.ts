@@ -5,7 +5,7 @@
 // is "unknown magic number", which tells a user nothing about what to do.
 // Frames that are not IPv4+TCP are skipped: a capture may hold ARP, IPv6, …
 
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import pcapParser from 'pcap-parser';
 import { decodeIpv4Tcp, type TcpPacket } from './ipv4-tcp.ts';
 import { ipv4Offset, SUPPORTED_LINKTYPES } from './link-layer.ts';
@@ -21,12 +21,26 @@ const MAGIC_NS = ['a1b23c4d', '4d3cb2a1'];
 const MAGIC_PCAPNG = '0a0d0d0a';
 const HEADER_BYTES = 24;
 
-export async function readPcap(path: string): Promise<{ linkType: number; packets: TcpPacket[] }> {
+const RECORD_HEADER_BYTES = 16;
+
+export interface Capture {
+  linkType: number;
+  packets: TcpPacket[];
+  /**
+   * Bytes after the last whole record: a packet cut off because tcpdump was
+   * killed mid-write or the disk filled (pcap-parser drops them silently).
+   */
+  cutOffBytes: number;
+}
+
+export async function readPcap(path: string): Promise<Capture> {
   const linkType = await checkHeader(path);
   const packets: TcpPacket[] = [];
+  let whole = HEADER_BYTES;
   await new Promise<void>((resolve, reject) => {
     const parser = pcapParser.parse(path);
     parser.on('packet', ({ header, data }) => {
+      whole += RECORD_HEADER_BYTES + header.capturedLength;
       const at = ipv4Offset(linkType, data);
       if (at === null) return;
       const ts = header.timestampSeconds + header.timestampMicroseconds / 1e6;
@@ -36,7 +50,7 @@ export async function readPcap(path: string): Promise<{ linkType: number; packet
     parser.on('error', reject);
     parser.on('end', resolve);
   });
-  return { linkType, packets };
+  return { linkType, packets, cutOffBytes: (await stat(path)).size - whole };
 }
 
 /** Validates the 24-byte file header and returns the link type. */

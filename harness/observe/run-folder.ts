@@ -25,6 +25,8 @@ export interface RunFolder {
   sampleEnds: Map<number, number>;
   /** The handshake RTT each side measured, where ss saw it: an input of the model. */
   rtt: Partial<LoopbackRtt>;
+  /** Files that end part-way through a record, and how: what they held before is still used. */
+  incomplete: string[];
 }
 
 export async function readRunFolder(dir: string): Promise<RunFolder> {
@@ -37,17 +39,25 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
   const job = JSON.parse(fs.readFileSync(file('job.json'), 'utf8')) as RunnerJob;
   const report = JSON.parse(fs.readFileSync(file('runner.json'), 'utf8')) as RunnerReport;
 
-  const { packets } = await readPcap(file('capture.pcap'));
+  const { packets, cutOffBytes } = await readPcap(file('capture.pcap'));
   const connections = connectionsIn(packets);
   const packetEvents = connections.flatMap((ends, i) =>
     classifyConnection(packets, ends, report.t0).map((p) => (connections.length > 1 ? { ...p, conn: i } : p)),
   );
 
-  const runnerEvents = fs
-    .readFileSync(file('events.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as TimelineEvent);
+  const incomplete: string[] = [];
+  if (cutOffBytes > 0) incomplete.push(`capture.pcap ends in a packet cut off after ${cutOffBytes} bytes (tcpdump stopped mid-write, or the disk filled)`);
+  const eventLines = fs.readFileSync(file('events.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const runnerEvents: TimelineEvent[] = [];
+  for (const [i, l] of eventLines.entries()) {
+    try {
+      runnerEvents.push(JSON.parse(l) as TimelineEvent);
+    } catch {
+      // Only a last line can be cut short (the runner died or the disk filled while writing it).
+      if (i !== eventLines.length - 1) throw new UsageError(`${file('events.jsonl')} line ${i + 1} is not JSON`, 'the run folder is damaged: run the experiment again');
+      incomplete.push(`events.jsonl ends in a line cut short (${l.length} bytes)`);
+    }
+  }
 
   const serverPort = connections[0]?.server.port;
   const ssLog = fs.readFileSync(file('ss.log'), 'utf8');
@@ -58,7 +68,7 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
   const netstat = fs.existsSync(file('netstat.log')) ? readNetstatLog(fs.readFileSync(file('netstat.log'), 'utf8'), serverPort) : [];
 
   const events = [...packetEvents, ...runnerEvents, ...timers, ...netstat].sort(byTime);
-  return { job, report, events, connections, sampleTimes, sampleEnds, rtt: handshakeRtt(ssLog, serverPort) };
+  return { job, report, events, connections, sampleTimes, sampleEnds, rtt: handshakeRtt(ssLog, serverPort), incomplete };
 }
 
 /**

@@ -19,7 +19,8 @@ function line(e: Expectation): string {
   const nominal = e.at_s !== undefined ? pc.dim(`@${formatNominal(e)}`.padEnd(8)) : ' '.repeat(8);
   const name = `${e.name.padEnd(30)} ${nominal}`;
   if (e.expected !== undefined) {
-    return `  ${mark} ${name} expected ${String(e.expected).padStart(8)}    observed ${String(e.observed).padStart(8)}`;
+    const note = e.note && !e.ok ? pc.red(`  ${e.note}`) : '';
+    return `  ${mark} ${name} expected ${String(e.expected).padStart(8)}    observed ${String(e.observed).padStart(8)}${note}`;
   }
   const exp = e.expected_s === null ? '       –' : `${e.expected_s.toFixed(3).padStart(8)} s`;
   const obs = e.observed_s === null ? pc.red('   never  ') : `${e.observed_s.toFixed(3).padStart(8)} s`;
