@@ -15,6 +15,7 @@ import { resolveParams } from './experiment/resolve.ts';
 import { ProgressBoard } from './report/progress.ts';
 import type { RunResult } from './report/result.ts';
 import { formatMany, formatSummary } from './report/terminal.ts';
+import { diskFullMessage, ensureOutDir } from './out-dir.ts';
 import { newRunId, PROJECT_DIR, RunnerError } from './run-experiment.ts';
 import { defaultParallel, overallVerdict, type RunOutcome, runMany } from './run-many.ts';
 import { BACKEND_CHOICES, selectBackend } from './sandbox/select.ts';
@@ -64,6 +65,7 @@ async function exp(ref: string | undefined, o: ExpOptions): Promise<number> {
     resolveParams(def, variant, o.set, Boolean(o.fast));
   }
 
+  ensureOutDir(o.out);
   requireNode();
   // Only netns and vm run the host's tools (a vm shares the host's root); a container brings its own.
   if (o.kernel && o.kernel !== 'host') await requireHostTools();
@@ -168,6 +170,7 @@ async function matrix(o: MatrixCliOptions): Promise<number> {
     const { def, variant } = lookup(f);
     resolveParams(def, variant, o.set, Boolean(o.fast));
   }
+  ensureOutDir(o.out);
   requireNode();
   await requireHostTools();
   const board = new ProgressBoard();
@@ -211,7 +214,7 @@ async function soak(o: SoakCliOptions): Promise<number> {
   const backend = await selectBackend(o.backend, {});
   if (backend.name === 'netns') await requireHostTools();
   const out = o.out ?? path.join(PROJECT_DIR, 'results', `soak-${newRunId()}`);
-  fs.mkdirSync(out, { recursive: true });
+  ensureOutDir(out);
   const write = (doc: SoakDoc) => {
     fs.writeFileSync(path.join(out, 'soak.json'), `${JSON.stringify(doc, null, 2)}\n`);
     fs.writeFileSync(path.join(out, 'soak.md'), `${formatSoak(doc)}\n`);
@@ -421,6 +424,11 @@ function report(err: unknown): number {
   }
   if (err instanceof RunnerError) {
     process.stderr.write(`${pc.red('tcplab:')} ${err.message}\n  → the run folder keeps what was recorded; TCPLAB_DEBUG=1 shows more\n`);
+    return 2;
+  }
+  const full = diskFullMessage(err);
+  if (full) {
+    process.stderr.write(`${pc.red('tcplab:')} ${full}\n  → free some space, or choose another folder with --out\n`);
     return 2;
   }
   const message = err instanceof Error ? err.message : String(err);
