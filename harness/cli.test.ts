@@ -1,7 +1,4 @@
-// Bad input gets exit 2 and one line saying what to do, never a stack trace.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// The CLI's views (--list, --describe, predict). Bad input is bad-input.test.ts.
 import { describe, expect, it } from 'vitest';
 import { thisMachineHz } from './sandbox/kernel-hz.ts';
 import { runCli } from './testing/run-cli.ts';
@@ -11,52 +8,6 @@ function expectCleanError(r: { exitCode: number; stderr: string }, pattern: RegE
   expect(r.stderr).toMatch(pattern);
   expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
 }
-
-describe('tcplab exp: bad input', () => {
-  it('an unknown experiment suggests close names', async () => {
-    const r = await runCli(['exp', 'test-idel']);
-    expectCleanError(r, /unknown experiment 'test-idel'[\s\S]*did you mean 'test-idle'/);
-  });
-
-  it('an unknown variant lists the real ones', async () => {
-    const r = await runCli(['exp', 'test-idle:user-timeout-5s']);
-    expectCleanError(r, /no variant 'user-timeout-5s'[\s\S]*user-timeout-3s/);
-  });
-
-  it('an unknown --set name lists the parameters', async () => {
-    const r = await runCli(['exp', 'test-idle', '--set', 'keepidel=1']);
-    expectCleanError(r, /no parameter 'keepidel'[\s\S]*keepidle, keepintvl, keepcnt, user_timeout/);
-  });
-
-  it('a malformed --set value says what the parameter takes', async () => {
-    expectCleanError(await runCli(['exp', 'test-idle', '--set', 'keepidle=five']), /keepidle=five: 'five' is not a number[\s\S]*whole seconds/);
-    expectCleanError(await runCli(['exp', 'test-idle', '--set', 'keepidle=0']), /keepidle=0[\s\S]*TCP_KEEPIDLE/);
-    expectCleanError(await runCli(['exp', 'test-idle', '--set', 'keepidle']), /not name=value/);
-  });
-
-  it('an unknown option is exit 2, not 1', async () => {
-    const r = await runCli(['exp', 'test-idle', '--fats']);
-    expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/--fats/);
-  });
-
-  it('missing tools are named with the apt-get line that installs them', async () => {
-    // A PATH with node, ip and ss but no tcpdump or iptables.
-    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'tcplab-path-'));
-    for (const tool of ['ip', 'ss', 'sh']) {
-      const real = ['/usr/sbin', '/usr/bin', '/bin', '/sbin'].map((d) => path.join(d, tool)).find((p) => fs.existsSync(p));
-      if (real) fs.symlinkSync(real, path.join(bin, tool));
-    }
-    const r = await runCli(['exp', 'test-idle', '--backend', 'netns'], { env: { PATH: bin }, extendEnv: false });
-    fs.rmSync(bin, { recursive: true });
-    expectCleanError(r, /missing tools: .*tcpdump[\s\S]*apt-get install -y/);
-  });
-
-  it('not being root is exit 2 with what to do', async () => {
-    const r = await runCli(['exp', 'test-idle', '--backend', 'netns'], { uid: 65534, gid: 65534, env: { HOME: os.tmpdir() } });
-    expectCleanError(r, /root/);
-  });
-});
 
 describe('tcplab exp: catalogue views', () => {
   it('--list shows every experiment and variant', async () => {

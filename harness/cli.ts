@@ -54,7 +54,7 @@ async function exp(ref: string | undefined, o: ExpOptions): Promise<number> {
     process.stdout.write(describeExperiment(o.describe, os.release()) + '\n');
     return 0;
   }
-  if (o.all && ref) throw new UsageError(`--all runs the whole catalogue; drop '${ref}' or --all`);
+  if (o.all && ref) throw new UsageError(`--all runs the whole catalogue; drop '${ref}' or --all`, `npm run exp ${ref}, or npm run exp -- --all`);
   if (!ref && !o.all) throw new UsageError('which experiment?', 'name one, e.g. npm run exp test-idle, or list them with npm run exp -- --list');
   const repeat = positiveInt('--repeat', o.repeat);
   const parallel = o.parallel === undefined ? defaultParallel(Boolean(o.fast)) : positiveInt('--parallel', o.parallel);
@@ -415,7 +415,9 @@ async function main(argv: string[]): Promise<void> {
 function report(err: unknown): number {
   if (err instanceof CommanderError) {
     // Commander already printed its message; help and version are not errors.
-    return err.exitCode === 0 ? 0 : 2;
+    if (err.exitCode === 0) return 0;
+    process.stderr.write('  → --help lists the commands and their options (e.g. npm run exp -- --help)\n');
+    return 2;
   }
   if (process.env.TCPLAB_DEBUG) console.error(err);
   if (err instanceof UsageError) {

@@ -7,7 +7,8 @@ import { UsageError } from './errors.ts';
 /** Creates `dir` if needed and proves it writable; a UsageError naming the fix otherwise. */
 export function ensureOutDir(dir: string): void {
   const abs = path.resolve(dir);
-  const hint = 'choose another folder with --out, or fix its permissions';
+  const hint =
+    process.getuid?.() === 0 ? 'choose another folder with --out, or fix its permissions' : 'tcplab runs as root (sudo -E npm run …); or choose a folder you can write with --out';
   // One level at a time: Node's recursive mkdir spins on some filesystems (e.g. under /proc).
   const missing: string[] = [];
   let at = abs;
