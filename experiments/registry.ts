@@ -1,4 +1,4 @@
-// The catalogue: every experiment by its public id (shared/EXPERIMENTS.md).
+// The catalogue: every experiment by its public id (docs/notes.md).
 import { closest, distance } from 'fastest-levenshtein';
 import type { ExperimentDef } from '../harness/experiment/define.ts';
 import { UsageError } from '../harness/errors.ts';

@@ -1,5 +1,5 @@
 // The `tcplab` command. `npm run exp …` is `tcplab exp …`.
-// Exit codes (DESIGN.md): 0 every expectation held, 1 an expectation failed,
+// Exit codes (docs/architecture.md): 0 every expectation held, 1 an expectation failed,
 // 2 could not run (bad input or a missing prerequisite), with what to do.
 import fs from 'node:fs';
 import os from 'node:os';

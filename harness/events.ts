@@ -1,4 +1,4 @@
-// The event timeline: the public shape of `events` in result.json (DESIGN.md).
+// The event timeline: the public shape of `events` in result.json (docs/architecture.md).
 // `t` is always seconds since the scenario start. Fields may be added, never renamed.
 
 export type Direction = 'c2s' | 's2c';

@@ -1,4 +1,4 @@
-// The flow of one run (DESIGN.md): catalogue lookup → params → sandbox →
+// The flow of one run (docs/architecture.md): catalogue lookup → params → sandbox →
 // model.predict for the sandbox's kernel → runner inside → analyse → result.
 import crypto from 'node:crypto';
 import fs from 'node:fs';

@@ -7,7 +7,7 @@ import type { Explanation, TimerKind } from './explanation.ts';
 import { formatExplanation } from './format.ts';
 
 // Every line of the seed notes that carries a timer (observe/fixtures/seed-timer-lines.txt,
-// copied from shared/seeds/ as file:line<TAB>text).
+// copied from the original notes, docs/notes.md, as file:line<TAB>text).
 const seedLines = readFileSync(new URL('../observe/fixtures/seed-timer-lines.txt', import.meta.url), 'utf8')
   .split('\n')
   .filter((l) => l !== '')

@@ -1,5 +1,5 @@
 // The knobs behind each timer, described once. Defaults are the kernel's
-// (include/net/tcp.h, and what a fresh network namespace shows: ENVIRONMENT.md);
+// (include/net/tcp.h, and what a fresh network namespace shows: docs/timer-model.md);
 // the figures in their effects are the model's for the socket's kernel and sysctls.
 import type { Governor } from './explanation.ts';
 import { DEFAULT_EXPLAIN_SYSCTLS, type Figures, secsShort } from './figures.ts';

@@ -1,5 +1,5 @@
 // The kernel timer model: pure, version-aware predictions of TCP timer events.
-// See DESIGN.md "The timer model". Every function cites the kernel function it mirrors.
+// See docs/timer-model.md. Every function cites the kernel function it mirrors.
 
 export type { PredictedEvent, Schedule } from './schedule.ts';
 export { eventById, predictedEnd } from './schedule.ts';

@@ -2,7 +2,7 @@
 //
 // Experiments never compare kernel versions themselves: they call factsFor()
 // (or a schedule function that does) and state expectations from the answer.
-// Sources: /work/shared/KERNEL-NOTES.md, checked against the kernel source where
+// Sources: the notes summed up in docs/timer-model.md, checked against the kernel source where
 // noted on each entry (`read`).
 
 import { atLeast, compareVersions, inSeries, parseKernelVersion, type KernelVersion } from './kernel-version.ts';

@@ -6,7 +6,7 @@
 // so icsk_rto = usecs_to_jiffies(m + 200 ms) (rto-estimate.ts initialRto). On lo, m is
 // tens of microseconds (measured 20-80 us on this project's 6.18 machines, tcpi_rtt),
 // and any m in (0, 1 jiffy) gives the same RTO: 201 ms at HZ=1000, 204 ms at HZ=250
-// (51 jiffies, the figure KERNEL-NOTES.md measured), 210 ms at HZ=100.
+// (51 jiffies, the figure measured on 6.18: docs/timer-model.md), 210 ms at HZ=100.
 
 import { hzOf, type KernelRef } from './kernel-ref.ts';
 import { initialRto } from './rto-estimate.ts';

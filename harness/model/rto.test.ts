@@ -50,7 +50,7 @@ describe('rtoSchedule', () => {
     expect(eventById(s, 'rto-2').aligned).toBeUndefined(); // granule 8 armed from a granule-1 firing
     expect(eventById(s, 'rto-3').delay_s).toBe(0.816);
     expect(eventById(s, 'rto-5').delay_s).toBe(3.264);
-    // KERNEL-NOTES' measured chain: 6.528 → 6.656 s and 13.056 → 13.312 s.
+    // The chain measured on 6.18 (docs/timer-model.md): 6.528 → 6.656 s and 13.056 → 13.312 s.
     expect(eventById(s, 'rto-6').delay_s + eventById(s, 'rto-6').aligned!.late_s).toBeCloseTo(6.656, 9);
     expect(eventById(s, 'rto-7').delay_s + eventById(s, 'rto-7').aligned!.late_s).toBeCloseTo(13.312, 9);
     expect(eventById(s, 'rto-5').aligned).toBeUndefined(); // granule 64 armed from granule 8

@@ -23,7 +23,7 @@
 // - retrans_stamp is set by the first tcp_retransmit_skb(), to the skb's timestamp,
 //   which __tcp_transmit_skb() has just set to the time of that retransmission.
 //   So the bound runs from the FIRST RTO RETRANSMISSION, not from the original send
-//   (KERNEL-NOTES.md says "since the first unacked transmission").
+//   (the original kernel notes said "since the first unacked transmission"; docs/timer-model.md).
 //
 // Every delay is whole jiffies (icsk_rto is kept in jiffies: 204 ms on loopback is
 // 51 jiffies at HZ=250), and every firing after the first is armed from the callback

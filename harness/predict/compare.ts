@@ -1,5 +1,5 @@
 // The same settings on several kernels: which schedules differ, and which entries
-// of the kernel-facts table (KERNEL-NOTES.md) make them differ.
+// of the kernel-facts table (docs/timer-model.md) make them differ.
 import { KERNEL_CHANGES, changesFor, type FactKey } from '../model/kernel-facts.ts';
 import type { KernelRef } from '../model/kernel-ref.ts';
 import { compareVersions } from '../model/kernel-version.ts';

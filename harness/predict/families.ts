@@ -1,7 +1,7 @@
 // The timer families `predict` knows, each with its `--set` parameters and the
 // model function that turns them into a schedule.
 //
-// Parameter names are the catalogue's (EXPERIMENTS.md, experiments/*.ts): sysctls by
+// Parameter names are the catalogue's (docs/notes.md, experiments/*.ts): sysctls by
 // their own name (tcp_retries2, tcp_syn_retries …), socket options in lower case
 // (keepidle, keepintvl, keepcnt, user_timeout in ms, syncnt, defer_accept, rcvbuf,
 // nodelay). A socket option, when set, wins over the sysctl it overrides, as in the

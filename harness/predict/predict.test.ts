@@ -22,7 +22,7 @@ describe('predict agrees with the figures in the notes', () => {
     const p = predict('rto', [], '6.1');
     expect(p.extras.join('\n')).toContain('tcp_model_timeout(tcp_retries2=15, 200 ms) = 924.6 s');
     // Death at the first RTO firing past the bound, nominally between 924.6 and 1044.6 s
-    // after the first retransmission (KERNEL-NOTES.md; the notes saw 949 s).
+    // after the first retransmission (docs/timer-model.md; the notes saw 949 s).
     expect(p.end?.id).toBe('abort');
     expect(p.end!.at_s).toBeGreaterThanOrEqual(924.6);
     expect(p.end!.at_s).toBeLessThanOrEqual(924.6 + 120.4);

@@ -1,4 +1,4 @@
-// result.json: the JSON contract (DESIGN.md). Fields may be added, never renamed;
+// result.json: the JSON contract (docs/architecture.md). Fields may be added, never renamed;
 // the zod schema below is what tests hold every run to.
 import { z } from 'zod';
 import type { HzSource } from '../model/kernel-ref.ts';

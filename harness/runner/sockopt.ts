@@ -1,6 +1,6 @@
 // setsockopt/getsockopt on a Node socket's fd through koffi (libc), because Node
 // exposes neither TCP_USER_TIMEOUT nor the keepalive knobs faithfully: libuv's
-// setKeepAlive() rewrites TCP_KEEPINTVL=1 and TCP_KEEPCNT=10 (ENVIRONMENT.md).
+// setKeepAlive() rewrites TCP_KEEPINTVL=1 and TCP_KEEPCNT=10 (docs/architecture.md).
 import koffi from 'koffi';
 import type net from 'node:net';
 import os from 'node:os';
