@@ -272,7 +272,7 @@ function program(): Command {
     .description('Real-socket experiments on Linux TCP timers, judged by a kernel timer model.')
     .exitOverride()
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: (s, write) => write(pc.red(s)) });
+    .configureOutput({ outputError: (s, write) => write(`${pc.red(s.trimEnd())}\n`) });
 
   p.command('exp')
     .description('run an experiment from the catalogue (npm run exp <id>[:<variant>] -- [options])')
