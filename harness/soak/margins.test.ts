@@ -5,8 +5,9 @@ import { classOf, quantile, samplesOf, summarise } from './margins.ts';
 
 const rst: TimelineEvent = { t: 14.01, kind: 'packet', dir: 'c2s', flags: 'R', seq: 1, ack: 0, win: 0, len: 0, class: 'rst' };
 const read: TimelineEvent = { t: 14.0112, kind: 'syscall', side: 'client', call: 'read', error: 'ETIMEDOUT' };
-const timed = (name: string, expected: number, observed: number, window: [number, number]): Expectation => ({
+const timed = (name: string, expected: number, observed: number, window: [number, number], index: number): Expectation => ({
   name,
+  matched: { index, kind: 'packet', t: observed },
   expected_s: expected,
   observed_s: observed,
   tolerance_s: window[1] - expected,
@@ -28,8 +29,8 @@ describe('soak margins', () => {
       variant: null,
       events: [rst, read],
       expectations: [
-        timed('RST when keepalive gives up', 14.0, 14.01, [13.996, 14.037]),
-        timed('read() fails with ETIMEDOUT', 14.01, 14.0112, [14.006, 14.036]),
+        timed('RST when keepalive gives up', 14.0, 14.01, [13.996, 14.037], 0),
+        timed('read() fails with ETIMEDOUT', 14.01, 14.0112, [14.006, 14.036], 1),
         { name: 'RSTs sent', expected_s: null, observed_s: null, tolerance_s: null, ok: true, expected: 1, observed: 1 },
       ],
     });
@@ -43,7 +44,7 @@ describe('soak margins', () => {
       experiment: 'test-syn-recv',
       variant: 'no-close',
       events: [{ ...rst, class: 'synack-retrans', t: 1.046403 }],
-      expectations: [timed('SYN-ACK retransmission 1', 1.011788, 1.046403, [1.007788, 1.044788])],
+      expectations: [timed('SYN-ACK retransmission 1', 1.011788, 1.046403, [1.007788, 1.044788], 0)],
     });
     const [c] = summarise(s);
     expect(c).toMatchObject({ class: 'packet synack-retrans', n: 1, failed: 1, worst: { form: 'test-syn-recv:no-close' } });

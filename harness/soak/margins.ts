@@ -5,7 +5,6 @@
 // kernel or userspace event can be read off, and an allowance derived from it.
 import type { TimelineEvent } from '../events.ts';
 import type { RunResult } from '../report/result.ts';
-import type { Expectation } from '../verdict/judge.ts';
 
 export interface Sample {
   class: string;
@@ -29,13 +28,6 @@ export interface ClassSummary {
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
-
-/** The observation an expectation matched: its recorded index when the judge gave one, else the event at its time. */
-function matchedEvent(x: Expectation & { matched?: { index?: number } }, events: readonly TimelineEvent[]): TimelineEvent | undefined {
-  const i = x.matched?.index;
-  if (i !== undefined) return events[i];
-  return events.find((e) => Math.abs(e.t - x.observed_s!) < 2e-6);
-}
 
 /** What kind of thing was observed: a packet class, a call's return, an errno, an ss state. */
 export function classOf(e: TimelineEvent | undefined): string {
@@ -61,7 +53,7 @@ export function samplesOf(r: Pick<RunResult, 'experiment' | 'variant' | 'expecta
     const [lo, hi] = x.window_s;
     const margin = Math.min(x.observed_s - lo, hi - x.observed_s);
     out.push({
-      class: classOf(matchedEvent(x, r.events)),
+      class: classOf(x.matched ? r.events[x.matched.index] : undefined),
       form,
       name: x.name,
       error_ms: round3((x.observed_s - x.expected_s) * 1000),
