@@ -53,4 +53,4 @@ if [ ! -d node_modules/dockerode ]; then
   npm ci --loglevel=warn
 fi
 say "sandbox image (built when missing or outdated)"
-npx tsx harness/sandbox/docker-image.ts --build
+npx tsx harness/sandbox/docker-image-cli.ts --build

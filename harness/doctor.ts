@@ -49,7 +49,7 @@ export async function doctor(): Promise<string> {
       if (await imagePresent(docker, tag).catch(() => false)) {
         add('docker image', true, `${tag} (built from docker/Dockerfile as it is now)`);
       } else {
-        add('docker image', false, `${tag} not built yet`, 'the first docker run builds it by itself (a few minutes); or now: npx tsx harness/sandbox/docker-image.ts --build');
+        add('docker image', false, `${tag} not built yet`, 'the first docker run builds it by itself (a few minutes); or now: npx tsx harness/sandbox/docker-image-cli.ts --build');
       }
       const base = baseImage();
       if (await imagePresent(docker, base).catch(() => false)) {

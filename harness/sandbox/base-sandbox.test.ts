@@ -1,5 +1,8 @@
 // The lifecycle every sandbox shares, without a real one: a fake backend.
 import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
 import { BaseSandbox, ownerRunning, setUpOrRemove } from './base-sandbox.ts';
 import type { ExecOptions, ExecResult } from './sandbox.ts';
 
@@ -71,5 +74,21 @@ describe('ownerRunning', () => {
   it('is true for a live process and false beyond pid_max', () => {
     expect(ownerRunning(process.pid)).toBe(true);
     expect(ownerRunning(99_999_999)).toBe(false);
+  });
+
+  it('is false for a zombie: killed with -9, not yet reaped by its parent', async () => {
+    // The shell starts a child, then execs into sleep, which never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 30 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = Number((await once(parent.stdout!, 'data'))[0].toString().trim());
+    try {
+      expect(ownerRunning(child)).toBe(true);
+      process.kill(child, 'SIGKILL');
+      const end = Date.now() + 2_000;
+      while (!fs.readFileSync(`/proc/${child}/stat`, 'utf8').includes(') Z ') && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      expect(fs.readFileSync(`/proc/${child}/stat`, 'utf8')).toContain(') Z ');
+      expect(ownerRunning(child)).toBe(false);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 });

@@ -11,6 +11,7 @@
 //
 // A backend supplies the two things that differ: how a command runs inside
 // (run) and how the sandbox goes away (remove).
+import fs from 'node:fs';
 import type { BackendName, ExecOptions, ExecResult, Sandbox } from './sandbox.ts';
 import type { SandboxFacts } from './readback.ts';
 
@@ -68,12 +69,27 @@ export async function setUpOrRemove<T>(setup: () => Promise<T>, remove: () => Pr
   }
 }
 
-/** Is the process that made a sandbox still running on this machine? (EPERM: yes, under another user.) */
+/**
+ * Is the process that made a sandbox still running on this machine? (EPERM: yes,
+ * under another user.) A zombie is not: a process killed with -9 stays one until
+ * its parent reaps it, which a busy parent may do seconds later, and the reaper
+ * must not spare its sandboxes meanwhile.
+ */
 export function ownerRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/** /proc/<pid>/stat's state field, after the parenthesised name (which may hold spaces). */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }

@@ -4,16 +4,12 @@
 // Built through dockerode with its progress on stderr. When the base image
 // (debian:bookworm-slim) is absent and cannot be pulled (hosts without a
 // registry), docker/bootstrap-base.sh builds it with debootstrap first.
-//
-// Also a command, for CI and by hand:
-//   npx tsx harness/sandbox/docker-image.ts --build     build the image if it is missing (prints the tag)
-//   npx tsx harness/sandbox/docker-image.ts --rebuild   build it even if present
-//   npx tsx harness/sandbox/docker-image.ts --tag       print the tag it would have
+// The command that builds it by hand and in CI is docker-image-cli.ts.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import { execa } from 'execa';
 import { PrerequisiteError } from '../errors.ts';
@@ -190,7 +186,7 @@ export async function buildImage(docker: Docker, options: { log?: Log; tag?: str
   if (error || !(await imagePresent(docker, tag))) {
     throw new PrerequisiteError(
       `building the docker image ${tag} failed: ${(error ?? 'the engine reported no image').trim()}`,
-      `fix docker/Dockerfile or the engine's network (the build runs apt-get inside), then retry; to build by hand: npx tsx harness/sandbox/docker-image.ts --rebuild; or use --backend netns (as root)${tail.length ? `\n    last build output:\n      ${tail.join('\n      ')}` : ''}`,
+      `fix docker/Dockerfile or the engine's network (the build runs apt-get inside), then retry; to build by hand: npx tsx harness/sandbox/docker-image-cli.ts --rebuild; or use --backend netns (as root)${tail.length ? `\n    last build output:\n      ${tail.join('\n      ')}` : ''}`,
     );
   }
   log(`tcplab: built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -226,37 +222,4 @@ export function ensureImage(docker: Docker, options: { log?: Log } = {}): Promis
     inFlight.set(tag, p);
   }
   return p;
-}
-
-async function main(argv: string[]): Promise<number> {
-  const { default: DockerCtor } = await import('dockerode');
-  const docker = new DockerCtor();
-  if (argv.includes('--tag')) {
-    process.stdout.write(`${imageTag()}\n`);
-    return 0;
-  }
-  if (argv.includes('--build') || argv.includes('--rebuild')) {
-    try {
-      await docker.ping();
-    } catch (err) {
-      process.stderr.write(`docker-image: no Docker engine answers (${(err as Error).message}); start dockerd first\n`);
-      return 2;
-    }
-    const tag = argv.includes('--rebuild') ? await buildImage(docker) : await ensureImage(docker);
-    process.stdout.write(`${tag}\n`);
-    return 0;
-  }
-  process.stderr.write('usage: docker-image.ts --build | --rebuild | --tag\n');
-  return 2;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      const e = err as Error & { hint?: string };
-      process.stderr.write(`docker-image: ${e.message}\n${e.hint ? `  → ${e.hint}\n` : ''}`);
-      process.exit(e instanceof PrerequisiteError ? 2 : 1);
-    },
-  );
 }

@@ -17,7 +17,7 @@ export async function startReaper(): Promise<void> {
   started = true;
   try {
     const file = await bundle(PROJECT_DIR, 'harness/sandbox/reap.ts', 'reaper', true);
-    const watcher = spawn(process.execPath, [file], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], cwd: PROJECT_DIR });
+    const watcher = spawn(process.execPath, [file, String(process.pid)], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], cwd: PROJECT_DIR });
     watcher.on('error', () => {});
     // Our end of the pair is the watcher's only link to us: it must not keep this process alive.
     watcher.unref();
