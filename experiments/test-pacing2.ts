@@ -12,10 +12,13 @@ import { param } from '../harness/experiment/params.ts';
 import type { KernelRef } from '../harness/model/kernel-ref.ts';
 import { loopbackRtoAfterDelayedAck } from '../harness/model/loopback.ts';
 import { readerPacedSchedule } from '../harness/model/reader-paced.ts';
-import { count } from '../harness/verdict/judge.ts';
+import { count, timing } from '../harness/verdict/judge.ts';
 import { packet, syscall } from '../harness/verdict/match.ts';
 
 const LAST_READ = syscall({ side: 'server', call: 'read', nth: -1 });
+// Nothing moves between the client's close() and the first read (the window is zero):
+// the first packets after it are the read's.
+const AFTER_CLOSE = syscall({ side: 'client', call: 'close' });
 
 // The window closes with a delayed ACK: its RTT sample makes the sender's RTO 208 ms.
 const paced = (p: { read_interval: number; duration: number }, kernel: KernelRef) =>
@@ -62,6 +65,8 @@ export default defineExperiment({
   anchor: syscall({ side: 'server', call: 'read' }),
 
   expect: (_model, p, kernel) => [
+    timing('window update at the first read', 'window-update', packet({ dir: 's2c', after: AFTER_CLOSE })),
+    timing('one segment answers it', 'refill', packet({ dir: 'c2s', class: 'data', after: AFTER_CLOSE })),
     ...(paced(p, kernel).probes
       ? []
       : [

@@ -5,7 +5,7 @@ describe('readerPacedSchedule', () => {
   it('reads every 100 ms beat the 208 ms persist timer: no window probes', () => {
     const s = readerPacedSchedule({ rto_s: 0.208, read_interval_s: 0.1, duration_s: 30 });
     expect(s.probes).toBe(false);
-    expect(s.events.map((e) => [e.id, e.at_s])).toEqual([['reader-stops', 30]]);
+    expect(s.events.map((e) => [e.id, e.at_s])).toEqual([['window-update', 0], ['refill', 0], ['reader-stops', 30]]);
   });
 
   it('reads slower than the persist interval let the probe timer fire', () => {

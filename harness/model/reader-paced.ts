@@ -29,7 +29,9 @@ export interface ReaderPacedParams {
 }
 
 /**
- * Events: 'reader-stops' (the end of the observation, a scripted moment). The verdict
+ * Events: 'window-update' and 'refill' (the first read's window update and the
+ * segment it lets out, both at the read: reactions, not timers), then
+ * 'reader-stops' (the end of the observation, a scripted moment). The verdict
  * comes from the facts: window probes only if read_interval_s >= the persist interval.
  */
 export function readerPacedSchedule(p: ReaderPacedParams): Schedule & { probes: boolean } {
@@ -39,6 +41,23 @@ export function readerPacedSchedule(p: ReaderPacedParams): Schedule & { probes: 
   return {
     anchor: 'the reader starts reading',
     events: [
+      // Sent inside the first read, so captured just before the read returns (its timestamp).
+      momentEvent({
+        id: 'window-update',
+        label: 'the first read reopens the window: a window update at once',
+        at_s: 0,
+        after: null,
+        delay_s: 0,
+        cite: 'tcp_cleanup_rbuf() (net/ipv4/tcp.c, 6.x): a read that reopens a zero window sends the update at once (time_to_ack)',
+      }),
+      momentEvent({
+        id: 'refill',
+        label: 'the sender answers with one segment of the reopened window',
+        at_s: 0,
+        after: 'window-update',
+        delay_s: 0,
+        cite: 'tcp_ack() → tcp_ack_probe() and tcp_data_snd_check() (net/ipv4/tcp_input.c): the opened window lets the queued data out',
+      }),
       // A scripted moment, so no timer window (it had a wheel granule's before).
       momentEvent({
         id: 'reader-stops',
