@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '../events.ts';
 import type { Expectation } from '../verdict/judge.ts';
-import { classOf, quantile, samplesOf, summarise } from './margins.ts';
+import { APP_WAKEUP } from '../verdict/tolerance.ts';
+import { classOf, quantile, samplesOf, summarise, WAKEUP_CLASS, wakeupSamplesOf } from './margins.ts';
 
 const rst: TimelineEvent = { t: 14.01, kind: 'packet', dir: 'c2s', flags: 'R', seq: 1, ack: 0, win: 0, len: 0, class: 'rst' };
 const read: TimelineEvent = { t: 14.0112, kind: 'syscall', side: 'client', call: 'read', error: 'ETIMEDOUT' };
@@ -49,6 +50,17 @@ describe('soak margins', () => {
     const [c] = summarise(s);
     expect(c).toMatchObject({ class: 'packet synack-retrans', n: 1, failed: 1, worst: { form: 'test-syn-recv:no-close' } });
     expect(c!.worst_margin_ms).toBeCloseTo(-1.615, 3);
+  });
+
+  it('measures the userspace wakeup: a pending call\'s error after its RST, not a raw call made later', () => {
+    const lateRaw: TimelineEvent = { t: 14.2, kind: 'syscall', side: 'client', call: 'write', raw: true, error: 'EPIPE' };
+    const s = wakeupSamplesOf({ experiment: 'test-idle', variant: null, events: [rst, read, lateRaw] });
+    expect(s).toEqual([
+      { class: WAKEUP_CLASS, form: 'test-idle', name: 'client read ETIMEDOUT', error_ms: 1.2, margin_ms: APP_WAKEUP.s * 1000 - 1.2, ok: true },
+    ]);
+    const slow = wakeupSamplesOf({ experiment: 'x', variant: null, events: [rst, { ...read, t: rst.t + APP_WAKEUP.s + 0.001 }] });
+    expect(slow[0]!.ok).toBe(false);
+    expect(wakeupSamplesOf({ experiment: 'x', variant: null, events: [read] })).toEqual([]);
   });
 
   it('quantiles by nearest rank', () => {

@@ -5,6 +5,7 @@
 // kernel or userspace event can be read off, and an allowance derived from it.
 import type { TimelineEvent } from '../events.ts';
 import type { RunResult } from '../report/result.ts';
+import { APP_WAKEUP } from '../verdict/tolerance.ts';
 
 export interface Sample {
   class: string;
@@ -60,6 +61,31 @@ export function samplesOf(r: Pick<RunResult, 'experiment' | 'variant' | 'expecta
       margin_ms: round3(margin * 1000),
       ok: x.ok,
     });
+  }
+  return out;
+}
+
+export const WAKEUP_CLASS = 'userspace wakeup: a pending call\'s error after its RST';
+
+/**
+ * What APP_WAKEUP (verdict/tolerance.ts) allows for, measured directly: a call
+ * pending in Node's event loop (not a raw call made at a scripted moment) fails
+ * when the kernel aborts or resets its socket, and the kernel's act is in the
+ * capture as an RST: the socket's own (a keepalive or user-timeout abort sends one,
+ * tcp_keepalive_timer() → tcp_send_active_reset()) or its peer's. error_ms is the
+ * lag from that RST to the runner's timestamp of the error; margin_ms what is left
+ * of APP_WAKEUP.
+ */
+export function wakeupSamplesOf(r: Pick<RunResult, 'experiment' | 'variant' | 'events'>): Sample[] {
+  const form = r.variant ? `${r.experiment}:${r.variant}` : r.experiment;
+  const out: Sample[] = [];
+  let lastRst: Extract<TimelineEvent, { kind: 'packet' }> | undefined;
+  for (const e of r.events) {
+    if (e.kind === 'packet' && e.class === 'rst') lastRst = e;
+    if (e.kind !== 'syscall' || e.raw || !e.error || !lastRst) continue;
+    const lag_ms = round3((e.t - lastRst.t) * 1000);
+    out.push({ class: WAKEUP_CLASS, form, name: `${e.side} ${e.call} ${e.error}`, error_ms: lag_ms, margin_ms: round3(APP_WAKEUP.s * 1000 - lag_ms), ok: lag_ms <= APP_WAKEUP.s * 1000 });
+    lastRst = undefined;
   }
   return out;
 }

@@ -8,7 +8,7 @@ import type { RunProgress } from '../report/progress.ts';
 import type { RunResult } from '../report/result.ts';
 import { type RunOutcome, runMany } from '../run-many.ts';
 import type { Backend } from '../sandbox/sandbox.ts';
-import { type ClassSummary, type Sample, samplesOf, summarise } from './margins.ts';
+import { type ClassSummary, type Sample, samplesOf, summarise, wakeupSamplesOf } from './margins.ts';
 
 export interface SoakOptions {
   forms: readonly string[];
@@ -92,7 +92,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakDoc> {
     passes += 1;
     const dir = path.join(o.outDir, `pass-${passes}`);
     const outcomes = await runMany(o.forms, { sets: o.sets, fast: o.fast, backend: o.backend, outDir: dir, parallel: o.parallel, progress: o.progress });
-    for (const r of outcomes) if (r.verdict !== 'error') samples.push(...samplesOf(r as RunResult));
+    for (const r of outcomes) if (r.verdict !== 'error') samples.push(...samplesOf(r as RunResult), ...wakeupSamplesOf(r as RunResult));
     const failed = outcomes.map((r) => failureOf(passes, r)).filter((f): f is SoakFailure => f !== null);
     failures.push(...failed);
     if (failed.length === 0) {

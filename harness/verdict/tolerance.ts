@@ -27,14 +27,6 @@ export interface Lag {
  */
 export const APP_WAKEUP: Lag = { s: 0.025, why: 'epoll wakeup + libuv read + runner timestamp (userspace sees the error after the kernel acts)' };
 
-/**
- * A packet the scenario sends at a scripted moment (e.g. "write at 8 s"): the
- * moment is counted from when the client saw the handshake done — a fraction of
- * a millisecond after the anchor, never before it — and the runner's setTimeout
- * then wakes up late by up to the same scheduling slice as APP_WAKEUP.
- */
-export const SCRIPTED: Lag = { s: 0.025, why: 'scenario setTimeout wakeup, counted from the client seeing the handshake done (just after the anchor)' };
-
 export interface Window {
   early_s: number;
   late_s: number;
