@@ -1,4 +1,5 @@
 // Real sockets on loopback: what the kernel answers on a held fd.
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { loopbackPair } from '../testing/loopback-pair.ts';
 import { RawFd } from './raw-fd.ts';
@@ -42,5 +43,23 @@ describe('RawFd on a real loopback connection', () => {
     expect(await got).toBe('still here');
     expect(held.close()).toEqual({ result: 0 });
     expect(held.writePlain('x')).toEqual({ error: 'EBADF' });
+  });
+
+  it('is close-on-exec: a child started meanwhile does not hold the socket open after close()', async () => {
+    const { client, server } = await loopbackPair();
+    const held = RawFd.dup(fdOf(client));
+    // A child like the runner's samplers, alive across the close.
+    const child = spawn('sleep', ['2'], { stdio: 'ignore' });
+    try {
+      const ended = new Promise<number>((r) => server.once('end', () => r(Date.now())));
+      server.resume();
+      client.destroy();
+      const closedAt = Date.now();
+      held.close();
+      // With the fd inherited, the FIN would leave only when sleep exits, 2 s later.
+      expect((await ended) - closedAt).toBeLessThan(500);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

@@ -6,6 +6,12 @@
 // A Connection keeps a dup() of its fd, so the kernel socket outlives Node's own
 // close and can still be asked. The fds are non-blocking (the flag lives on the
 // shared file description Node set up), so no call here blocks the event loop.
+//
+// Every fd made here is close-on-exec, as Node's own are: the runner starts
+// children while a scenario runs (ss and netstat samplers, iptables at a
+// scripted moment), and a child that inherited a socket fd keeps the socket
+// open after the scenario's close(), so its FIN or RST left only when the
+// child exited (seen: an RST 4–5 ms after close() returned, test-rst2).
 import os from 'node:os';
 import koffi from 'koffi';
 
@@ -15,7 +21,10 @@ const writeC = libc.func('long write(int fd, const uint8_t *buf, size_t n)');
 const sendC = libc.func('long send(int fd, const uint8_t *buf, size_t n, int flags)');
 const shutdownC = libc.func('int shutdown(int fd, int how)');
 const closeC = libc.func('int close(int fd)');
-const dupC = libc.func('int dup(int fd)');
+const fcntlC = libc.func('int fcntl(int fd, int cmd, int arg)');
+
+/** fcntl F_DUPFD_CLOEXEC (linux/fcntl.h): dup(2) with FD_CLOEXEC set on the copy. */
+const F_DUPFD_CLOEXEC = 1030;
 
 /** MSG_NOSIGNAL: report EPIPE as an errno instead of raising SIGPIPE. */
 const MSG_NOSIGNAL = 0x4000;
@@ -39,9 +48,9 @@ function outcome(ret: number | bigint): Outcome {
 export class RawFd {
   constructor(readonly fd: number) {}
 
-  /** dup(2): a second fd on the same kernel socket. */
+  /** dup(2), close-on-exec: a second fd on the same kernel socket. */
   static dup(fd: number): RawFd {
-    const copy = dupC(fd) as number;
+    const copy = fcntlC(fd, F_DUPFD_CLOEXEC, 0) as number;
     if (copy < 0) throw new Error(`dup(${fd}) failed: ${errnoName()}`);
     return new RawFd(copy);
   }

@@ -16,6 +16,8 @@ const accept4C = libc.func('int accept4(int fd, void *addr, void *len, int flags
 const AF_INET = 2;
 const SOCK_STREAM = 1;
 const SOCK_NONBLOCK = 0o4000;
+/** Close-on-exec, as every fd of the runner (raw-fd.ts says why). */
+const SOCK_CLOEXEC = 0o2000000;
 
 function errnoName(): string {
   const errno = koffi.errno();
@@ -39,7 +41,7 @@ export class RawListener {
 
   /** socket() + options + bind(127.0.0.1:port) + listen(backlog); options go on before listen(). */
   static open(port: number, backlog: number, options: Partial<Record<SocketOptionName, number>>): RawListener {
-    const fd = socketC(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0) as number;
+    const fd = socketC(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) as number;
     if (fd < 0) throw new Error(`socket() failed: ${errnoName()}`);
     for (const [name, value] of Object.entries(options) as [SocketOptionName, number][]) setIntOption(fd, name, value);
     if (bindC(fd, loopback(port), 16) !== 0) throw new Error(`bind(127.0.0.1:${port}) failed: ${errnoName()}`);
@@ -47,9 +49,9 @@ export class RawListener {
     return new RawListener(fd, port);
   }
 
-  /** accept4() without blocking: a connected fd, or the errno name (EAGAIN: queue empty). */
+  /** accept4() without blocking, close-on-exec: a connected fd, or the errno name (EAGAIN: queue empty). */
   accept(): RawFd | string {
-    const fd = accept4C(this.fd, null, null, SOCK_NONBLOCK) as number;
+    const fd = accept4C(this.fd, null, null, SOCK_NONBLOCK | SOCK_CLOEXEC) as number;
     return fd < 0 ? errnoName() : new RawFd(fd);
   }
 
