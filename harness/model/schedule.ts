@@ -79,8 +79,9 @@ export function predictedEnd(schedule: Schedule): number {
  * - 'synack-new': SYN-ACKs of a request created anew by a retransmitted SYN (syn-pair.ts)
  * - 'drop': a request socket dropped silently — 'drop' alone when there is one request
  *   (syn.ts, defer-accept.ts), 'drop-R' for request R (syn-pair.ts)
+ * - 'answer': the peer's ACK of keepalive probe N, answer-N (conntrack.ts)
  */
-export type EventSeries = 'probe' | 'rto' | 'zwp' | 'syn-retrans' | 'synack-retrans' | 'synack-new' | 'drop';
+export type EventSeries = 'probe' | 'rto' | 'zwp' | 'syn-retrans' | 'synack-retrans' | 'synack-new' | 'drop' | 'answer';
 
 /** The events of one series, in schedule order: eventsOf(model, 'probe') → probe-1, probe-2 … */
 export function eventsOf(events: Schedule | readonly PredictedEvent[], series: EventSeries): PredictedEvent[] {
