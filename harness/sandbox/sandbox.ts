@@ -89,15 +89,23 @@ export const RECORDED_SYSCTLS = [
   'net.ipv4.tcp_early_retrans',
   'net.ipv4.tcp_syn_linear_timeouts',
   'net.ipv4.tcp_rto_max_ms',
+  // Present only where conntrack is (built in, or its module loaded): conntrack-half-open.
+  'net.netfilter.nf_conntrack_tcp_loose',
+  'net.netfilter.nf_conntrack_tcp_timeout_established',
   'net.ipv4.tcp_congestion_control',
 ] as const;
 
 /**
  * Only per-network-namespace TCP knobs may be set: anything else would change
- * the host. tcp_mem is the one net.ipv4.tcp_* sysctl that is still global.
+ * the host. tcp_mem is the one net.ipv4.tcp_* sysctl that is still global. The
+ * conntrack TCP knobs live in struct nf_tcp_net, one per namespace
+ * (nf_conntrack_standalone_init_tcp_sysctl() points them at nf_tcp_pernet(net),
+ * read in 6.1); nf_conntrack_max and _buckets, which are global, are not among them.
  */
 export function assertNamespacedSysctl(name: string): void {
-  if (!/^net\.ipv4\.tcp_[a-z0-9_]+$/.test(name) || name === 'net.ipv4.tcp_mem') {
-    throw new Error(`refusing to set ${name}: only per-namespace net.ipv4.tcp_* sysctls are allowed`);
+  const tcp = /^net\.ipv4\.tcp_[a-z0-9_]+$/.test(name) && name !== 'net.ipv4.tcp_mem';
+  const conntrackTcp = /^net\.netfilter\.nf_conntrack_tcp_(loose|be_liberal|max_retrans|ignore_invalid_rst|timeout_[a-z_]+)$/.test(name);
+  if (!tcp && !conntrackTcp) {
+    throw new Error(`refusing to set ${name}: only per-namespace net.ipv4.tcp_* and net.netfilter.nf_conntrack_tcp_* sysctls are allowed`);
   }
 }
