@@ -13,6 +13,14 @@ export interface DropRule {
   toPort?: number;
   /** Only packets with exactly these TCP flags set, e.g. 'ACK' (iptables --tcp-flags). */
   onlyFlags?: string;
+  /** Not a connection's opening SYN (iptables ! --syn): a stateful firewall lets new connections start. */
+  notSyn?: boolean;
+  /**
+   * Only packets conntrack does not place in these states (-m conntrack ! --ctstate),
+   * e.g. 'ESTABLISHED,RELATED': a stateful firewall. Conntrack starts tracking in the
+   * namespace when such a rule is added, so add it before the connection it is to know.
+   */
+  unlessCtstate?: string;
 }
 
 export class FirewallRule {
@@ -43,6 +51,8 @@ export class Firewall {
     if (rule.fromPort !== undefined) args.push('--sport', String(rule.fromPort));
     if (rule.toPort !== undefined) args.push('--dport', String(rule.toPort));
     if (rule.onlyFlags !== undefined) args.push('--tcp-flags', 'ALL', rule.onlyFlags);
+    if (rule.notSyn) args.push('!', '--syn');
+    if (rule.unlessCtstate !== undefined) args.push('-m', 'conntrack', '!', '--ctstate', rule.unlessCtstate);
     args.push('-j', 'DROP');
     await iptables(['-A', ...args]);
     const added = new FirewallRule(this, args);
