@@ -141,7 +141,7 @@ export function conntrackHalfOpenSchedule(p: ConntrackHalfOpenParams, kernel: Ke
     }
     if (at > p.write_at_s) break;
     if (n > MAX_PROBES) throw new Error(`conntrackHalfOpenSchedule: more than ${MAX_PROBES} probes before the write`);
-    events.push(probe, momentEvent({ id: `answer-${n}`, label: `the server ACKs probe ${n}: the entry is refreshed again`, at_s: at, after: id, delay_s: 0, cite: CITE_ACK, hz }));
+    events.push(probe, momentEvent({ id: `answer-${n}`, label: `the server ACKs probe ${n}`, at_s: at, after: id, delay_s: 0, cite: CITE_ACK, hz }));
     const next = nextAnsweredProbe(p, id, at, previousDelay, hz);
     id = `probe-${n + 1}`;
     at = next.at_s;
