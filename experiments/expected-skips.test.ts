@@ -8,7 +8,7 @@ const reason = 'needs netem to add 200 ms to lo, which this kernel lacks (tc qdi
 
 describe('expected skips', () => {
   it('lists only forms that exist', () => {
-    const forms = new Set(catalogue.flatMap((e) => Object.keys(e.variants ?? {}).map((v) => `${e.id}:${v}`)));
+    const forms = new Set(catalogue.flatMap((e) => [e.id, ...Object.keys(e.variants ?? {}).map((v) => `${e.id}:${v}`)]));
     for (const s of EXPECTED_SKIPS) expect(forms.has(s.form), s.form).toBe(true);
   });
 
@@ -22,6 +22,14 @@ describe('expected skips', () => {
     expect(judgeSkip('rto-retries2:rtt-400ms', reason, NO_NETEM).ok).toBe(true);
     expect(judgeSkip('rto-retries2:rtt-400ms', reason, NETEM_MODULE)).toMatchObject({ ok: false, why: expect.stringContaining('should have run') });
     expect(judgeSkip('rto-retries2:rtt-400ms', reason, undefined).ok).toBe(false);
+  });
+
+  it('accepts the conntrack skip on a kernel lacking either option, not on one with both', () => {
+    const why = 'needs conntrack (CONFIG_NF_CONNTRACK, CONFIG_NETFILTER_XT_MATCH_CONNTRACK): iptables -m conntrack failed: Extension conntrack revision 0 not supported';
+    const both = 'CONFIG_NF_CONNTRACK=m\nCONFIG_NETFILTER_XT_MATCH_CONNTRACK=m\n';
+    expect(judgeSkip('conntrack-half-open', why, '# CONFIG_NF_CONNTRACK is not set\n').ok).toBe(true);
+    expect(judgeSkip('conntrack-half-open:keepalive-longer', why, 'CONFIG_NF_CONNTRACK=y\n# CONFIG_NETFILTER_XT_MATCH_CONNTRACK is not set\n').ok).toBe(true);
+    expect(judgeSkip('conntrack-half-open', why, both)).toMatchObject({ ok: false, why: expect.stringContaining('should have run') });
   });
 
   it('refuses a skip that is not listed, or listed for another reason', () => {

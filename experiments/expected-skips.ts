@@ -7,8 +7,8 @@
 export interface ExpectedSkip {
   /** experiment:variant */
   form: string;
-  /** The kernel config option whose absence (neither =y nor =m) makes the run skip. */
-  needs: string;
+  /** The kernel config options it needs: the absence of any one (neither =y nor =m) makes the run skip. */
+  needs: string | readonly string[];
   /** What the run's reason must say. */
   reason: RegExp;
   why: string;
@@ -21,6 +21,12 @@ export const EXPECTED_SKIPS: readonly ExpectedSkip[] = [
     reason: /needs netem/,
     why: 'the 400 ms RTT comes from a netem qdisc on lo; a kernel built without sch_netem (e.g. this project\'s Firecracker host) cannot add it',
   },
+  ...['conntrack-half-open', 'conntrack-half-open:keepalive-longer'].map((form) => ({
+    form,
+    needs: ['CONFIG_NF_CONNTRACK', 'CONFIG_NETFILTER_XT_MATCH_CONNTRACK'],
+    reason: /needs conntrack/,
+    why: 'the stateful firewall is an iptables -m conntrack rule over conntrack\'s own per-namespace timeouts; a kernel without either has no such firewall to show',
+  })),
 ];
 
 /** Whether kernel config text enables an option (built in or as a module). */
@@ -36,7 +42,8 @@ export function judgeSkip(form: string, reason: string | undefined, config: stri
   const listed = EXPECTED_SKIPS.find((s) => s.form === form);
   if (!listed) return { ok: false, why: `${form} skipped (${reason ?? 'no reason'}), but no skip is expected for it (experiments/expected-skips.ts)` };
   if (!reason || !listed.reason.test(reason)) return { ok: false, why: `${form} skipped for '${reason ?? ''}', not for what the list expects (${listed.reason})` };
-  if (config === undefined) return { ok: false, why: `${form} skipped, and this kernel's config cannot be read to confirm it lacks ${listed.needs}` };
-  if (configHas(config, listed.needs)) return { ok: false, why: `${form} skipped, but this kernel has ${listed.needs}: it should have run` };
+  const needs = typeof listed.needs === 'string' ? [listed.needs] : listed.needs;
+  if (config === undefined) return { ok: false, why: `${form} skipped, and this kernel's config cannot be read to confirm it lacks ${needs.join(' or ')}` };
+  if (needs.every((option) => configHas(config, option))) return { ok: false, why: `${form} skipped, but this kernel has ${needs.join(' and ')}: it should have run` };
   return { ok: true, why: listed.why };
 }

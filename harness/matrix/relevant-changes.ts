@@ -69,6 +69,10 @@ export const RELEVANT_CHANGES: Readonly<Record<string, readonly FactKey[]>> = {
   'test-rst': WHEEL,
   'test-rst2': WHEEL,
   'socket-semantics': WHEEL,
+
+  // Keepalive behind conntrack (conntrack.ts): the model keys nothing on the version (its
+  // conntrack side was read in 6.1 only), and the keepalive timer has no version difference.
+  'conntrack-half-open': WHEEL,
 };
 
 /** The changes that can matter for a form, or undefined when the table has no entry for it. */
