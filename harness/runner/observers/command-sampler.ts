@@ -2,10 +2,12 @@
 // (dense near predicted events, sparse in long waits) and keeps its raw lines in
 // a log under a "# t=<start> end=<finish>" header per sample, so the run can be
 // re-analysed later. Only the sandbox's own sockets exist there: no filter needed.
+// The commands run in a shell of their own (shell-session.ts), never forked from
+// the runner, whose event loop stamps the scenario's events.
 import fs from 'node:fs';
-import { execa } from 'execa';
 import { round6 } from '../event-log.ts';
 import { nextSampleDelay } from './sample-plan.ts';
+import { type Command, ShellSession } from './shell-session.ts';
 
 /** ss -tanoiOH: one line per socket with its timer and tcp_info (iproute2 6.1 has no JSON). */
 export const SS = { file: 'ss', args: ['-tanoiOH'] } as const;
@@ -21,9 +23,10 @@ export class CommandSampler {
   private stopped = false;
   private inFlight: Promise<void> = Promise.resolve();
   private readonly fd: number;
+  private readonly shell = ShellSession.start();
 
   constructor(
-    private readonly command: { file: string; args: readonly string[] },
+    private readonly command: Command,
     logPath: string,
     private readonly now: () => number,
     private readonly predicted: readonly number[],
@@ -45,8 +48,8 @@ export class CommandSampler {
 
   async sample(): Promise<void> {
     const t = this.now();
-    const r = await execa(this.command.file, this.command.args, { reject: false });
-    const lines = r.stdout.split('\n').filter((l) => l.trim() !== '');
+    const stdout = await this.shell.run(this.command);
+    const lines = stdout.split('\n').filter((l) => l.trim() !== '');
     // end=: when the command had finished; it read the kernel somewhere in [t, end].
     fs.writeSync(this.fd, `# t=${round6(t)} end=${round6(this.now())}\n${lines.map((l) => l.trimEnd()).join('\n')}\n`);
     this.onSample(t, lines);
@@ -56,6 +59,7 @@ export class CommandSampler {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.inFlight;
+    await this.shell.close();
     fs.closeSync(this.fd);
   }
 }
