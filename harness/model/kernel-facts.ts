@@ -72,7 +72,8 @@ export type FactKey =
   | 'probe0UserTimeoutStamp'
   | 'rtoMinSysctl'
   | 'tlpTimeoutMinUs'
-  | 'skbDeferFreePerCpu';
+  | 'skbDeferFreePerCpu'
+  | 'synSentQuickRetryAfterBadAck';
 
 export const KERNEL_CHANGES: readonly KernelChange[] = [
   {
@@ -249,6 +250,23 @@ export const KERNEL_CHANGES: readonly KernelChange[] = [
       'release_sock() in tcp_recvmsg(), still before read() returns. 68822bdf76f1 (5.19) removes sk_defer_free_flush() and ' +
       'adds skb_attempt_defer_free() (net/core/skbuff.c) and skb_defer_free_flush() in net_rx_action(); tcp_eat_recv_skb() ' +
       'calls it. Feature work: not backported to 5.10/5.15 stable.',
+  },
+  {
+    key: 'synSentQuickRetryAfterBadAck',
+    change:
+      'SYN-SENT: an ACK outside (snd_una, snd_nxt] re-arms the retransmission timer to TCP_TIMEOUT_MIN (2 jiffies) while ' +
+      'no SYN was retransmitted yet, before the RST (tcp: Reduce SYN resend delay if a suspicous ACK is received)',
+    commit: '9603d47bad46',
+    range: { since: '5.6' },
+    effect:
+      'A SYN answered by a stale socket\'s challenge ACK (close-wait-trap) is resent 2 jiffies after it, so connect() ' +
+      'succeeds in milliseconds; before, the SYN waited for its 1 s RTO.',
+    read:
+      'Patch v3 (SeongJae Park, netdev, 2 Feb 2020, based on v5.5, Reviewed-by Eric Dumazet; TCP_TIMEOUT_MIN at Neal ' +
+      'Cardwell\'s request) and the same branch in the 5.19/6.x drop-reason patches of tcp_rcv_synsent_state_process(): ' +
+      '`if (icsk->icsk_retransmits == 0) inet_csk_reset_xmit_timer(sk, ICSK_TIME_RETRANS, TCP_TIMEOUT_MIN, TCP_RTO_MAX); ' +
+      'goto reset_and_undo;`. First release 5.6 inferred from the commit date (2 Feb 2020, the 5.6 merge window); stable ' +
+      'backports not checked.',
   },
 ];
 
