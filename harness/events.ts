@@ -9,6 +9,7 @@ export type PacketClass =
   | 'synack'
   | 'synack-retrans'
   | 'ack'
+  | 'challenge-ack'
   | 'data'
   | 'data-retrans'
   | 'keepalive-probe'

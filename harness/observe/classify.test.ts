@@ -170,6 +170,24 @@ describe('classifyConnection rules', () => {
     expect([probe.class, probe.seq, probe.ack]).toEqual(['keepalive-probe', 0, 1]);
   });
 
+  it('calls a bare ACK that answers a new SYN on the 4-tuple a challenge ACK (the CLOSE-WAIT trap), and only that one', () => {
+    // The client closed (FIN acked), the server stayed in CLOSE-WAIT; a new SYN from the same
+    // port (a new ISN) draws an ACK with the old numbers, the client's RST, then the real handshake.
+    const N = C + 31_250_000; // the new ISN, 2 s later (secure_tcp_seq() moves on by 1 per 64 ns)
+    const packets = [
+      ...handshake,
+      seg('c2s', 'F.', C + 1, S + 1),
+      seg('s2c', '.', S + 1, C + 2),
+      seg('c2s', 'S', N, 0),
+      seg('s2c', '.', S + 1, C + 2),
+      seg('c2s', 'R', C + 2, 0),
+      seg('c2s', 'S', N, 0),
+      seg('s2c', 'S.', S + 9_000_000, N + 1),
+      seg('c2s', '.', N + 1, S + 9_000_001),
+    ];
+    expect(classes(packets)).toEqual(['syn', 'synack', 'ack', 'fin', 'ack', 'syn', 'challenge-ack', 'rst', 'syn-retrans', 'synack', 'ack']);
+  });
+
   it('keeps FIN and RST classes whatever else the segment carries', () => {
     const packets = [...handshake, seg('c2s', 'FP.', C + 1, S + 1, 5), seg('c2s', 'FP.', C + 1, S + 1, 5), seg('s2c', 'R.', S + 1, C + 7)];
     expect(classes(packets)).toEqual(['syn', 'synack', 'ack', 'fin', 'fin', 'rst']);

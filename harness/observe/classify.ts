@@ -28,6 +28,11 @@
 //                   advertised window was 0. Other stacks send one garbage byte
 //                   instead, so len 1 counts too once that byte was acked (else
 //                   it is the tail loss probe of a 1-byte segment).
+//   challenge-ack   a bare ACK (no payload, SYN, FIN or RST) sent right after the
+//                   peer's SYN without ACK: a synchronized socket's answer to a
+//                   SYN (tcp_validate_incoming -> tcp_send_challenge_ack, RFC
+//                   5961 4.2), e.g. a stale CLOSE-WAIT socket meeting a new
+//                   connection on its 4-tuple. A listener answers with a SYN-ACK.
 //   ack             everything else.
 //
 // Numbers are made relative to each side's ISN, as tcpdump prints them (the
@@ -61,6 +66,8 @@ interface Sender {
   synSeqs: Set<number>;
   /** Raw window field of the last segment this side sent. */
   lastWin?: number;
+  /** This side's last segment was a SYN without ACK (what a challenge ACK answers). */
+  lastBareSyn?: boolean;
 }
 
 export function classifyConnection(packets: TcpPacket[], ends: Endpoints, t0: number): PacketEvent[] {
@@ -113,7 +120,7 @@ function classify(p: TcpPacket, me: Sender, peer: Sender): PacketClass {
     if (p.len === 0 || garbageByteAcked) return peer.lastWin === 0 ? 'window-probe' : 'keepalive-probe';
   }
   if (p.len > 0) return high !== undefined && seq < high ? 'data-retrans' : 'data';
-  return 'ack';
+  return ack && peer.lastBareSyn ? 'challenge-ack' : 'ack';
 }
 
 function remember(p: TcpPacket, me: Sender, peer: Sender): void {
@@ -126,6 +133,7 @@ function remember(p: TcpPacket, me: Sender, peer: Sender): void {
     if (peer.acked === undefined || acked > peer.acked) peer.acked = acked;
   }
   if (!p.flags.rst) me.lastWin = p.win;
+  me.lastBareSyn = p.flags.syn && !p.flags.ack;
 }
 
 /** Serial-number distance from base (RFC 1982): wraps at 2^32, negative if before. */

@@ -58,7 +58,7 @@ const expectationSchema = z.object({
   expected: z.union([num, z.string()]).optional(),
   observed: z.union([num, z.string()]).nullable().optional(),
   matcher: z.object({ kind: z.enum(['packet', 'syscall', 'state']) }).loose().optional(),
-  matched: z.object({ index: z.number().int().nonnegative(), kind: z.string(), t: num }).optional(),
+  matched: z.object({ index: z.number().int().nonnegative(), kind: z.string(), t: num, since: num.optional() }).optional(),
   counted: z.array(z.number().int().nonnegative()).optional(),
 });
 
@@ -72,7 +72,7 @@ const eventSchema = z.discriminatedUnion('kind', [
     ack: num,
     win: num,
     len: num,
-    class: z.enum(['syn', 'syn-retrans', 'synack', 'synack-retrans', 'ack', 'data', 'data-retrans', 'keepalive-probe', 'window-probe', 'fin', 'rst']),
+    class: z.enum(['syn', 'syn-retrans', 'synack', 'synack-retrans', 'ack', 'challenge-ack', 'data', 'data-retrans', 'keepalive-probe', 'window-probe', 'fin', 'rst']),
   }),
   z.object({ t: num, kind: z.literal('syscall'), side: z.enum(['client', 'server']), call: z.string(), result: z.union([z.string(), num]).optional(), error: z.string().optional() }),
   z.object({

@@ -24,6 +24,7 @@ export const CLASS_STYLE: Record<PacketClass, ClassStyle> = {
   synack: { shape: 'tri', color: '#1b7c83', short: 'SYN-ACK', legend: 'SYN-ACK' },
   'synack-retrans': { shape: 'tri', color: '#e16f24', short: 'SYN-ACK rtx', legend: 'SYN-ACK retransmit' },
   ack: { shape: 'dot', color: '#8c959f', short: 'ACK', legend: 'bare ACK' },
+  'challenge-ack': { shape: 'dot', color: '#bf3989', short: 'chal. ACK', legend: 'challenge ACK (answers a SYN)' },
   data: { shape: 'square', color: '#2da44e', short: 'data', legend: 'data' },
   'data-retrans': { shape: 'square', color: '#e16f24', short: 'rtx', legend: 'data retransmit / loss probe' },
   'keepalive-probe': { shape: 'diamond', color: '#8250df', short: 'probe', legend: 'keepalive probe' },
