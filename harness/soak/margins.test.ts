@@ -40,6 +40,18 @@ describe('soak margins', () => {
     expect(samples[1]).toMatchObject({ class: 'errno (read)', error_ms: 1.2, margin_ms: 5.2 });
   });
 
+  it('a state seen by ss lies between two samples: its margin is measured from the bracket, as the judge holds it', () => {
+    const ss: TimelineEvent = { t: 0.4, kind: 'timer', side: 'client', state: 'CLOSE-WAIT', timer: null, raw: '' } as unknown as TimelineEvent;
+    const [s] = samplesOf({
+      experiment: 'test-rst2',
+      variant: 'shut-wr',
+      events: [ss],
+      expectations: [{ ...timed('client enters CLOSE-WAIT (ss)', 0.4085, 0.452, [0.4045, 0.4135], 0), matched: { index: 0, kind: 'timer', t: 0.4, since: 0.4 }, ok: true }],
+    });
+    // Seen by the sample that ended at 0.452, taken after the one at 0.400: 13.5 ms of room, not 38.5 ms outside.
+    expect(s).toMatchObject({ class: 'ss sample', margin_ms: 13.5, ok: true });
+  });
+
   it('a failed observation has a negative margin, and the class reports it as its worst', () => {
     const s = samplesOf({
       experiment: 'test-syn-recv',

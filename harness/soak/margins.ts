@@ -52,7 +52,8 @@ export function samplesOf(r: Pick<RunResult, 'experiment' | 'variant' | 'expecta
   for (const x of r.expectations) {
     if (x.expected_s === null || x.observed_s === null || !x.window_s) continue;
     const [lo, hi] = x.window_s;
-    const margin = Math.min(x.observed_s - lo, hi - x.observed_s);
+    // A state seen by ss lies in [since, observed_s]: the judge holds it if that bracket meets the window.
+    const margin = Math.min(x.observed_s - lo, hi - (x.matched?.since ?? x.observed_s));
     out.push({
       class: classOf(x.matched ? r.events[x.matched.index] : undefined),
       form,

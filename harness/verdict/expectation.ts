@@ -68,6 +68,11 @@ export interface Matched {
   kind: TimelineEvent['kind'];
   /** That event's own time: for a state, when the ss sample showing it was taken (observed_s is the bracket's end). */
   t: number;
+  /**
+   * A state seen by ss happened somewhere in [since, observed_s] (the sample before
+   * and the one showing it); a timing holds when that bracket meets its window.
+   */
+  since?: number;
 }
 
 /** One judged expectation: the `expectations[]` entry of result.json. */

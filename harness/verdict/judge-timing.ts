@@ -96,7 +96,7 @@ export function timingJudge(schedule: Schedule, anchor_t: number, specs: readonl
     const sampled = seen.since !== undefined ? `seen by ss between ${since.toFixed(3)} and ${seen.t.toFixed(3)} s` : undefined;
     const miss = ok ? undefined : error > 0 && since > hi ? `${fmt(since - expected)} late` : `${fmt(-error)} early`;
     const note = [miss, sampled].filter(Boolean).join('; ');
-    return { ...common, observed_s: r6(seen.t), error_s: r6(error), ok, ...(note ? { note } : {}), matched: matchedAt(o.events, seen.index) };
+    return { ...common, observed_s: r6(seen.t), error_s: r6(error), ok, ...(note ? { note } : {}), matched: { ...matchedAt(o.events, seen.index), ...(seen.since !== undefined ? { since: r6(since) } : {}) } };
   };
 }
 

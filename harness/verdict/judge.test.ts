@@ -170,7 +170,7 @@ describe('what each expectation matched', () => {
     expect(read!.matched).toEqual({ index: 5, kind: 'syscall', t: 2.02 });
     expect(n).toMatchObject({ observed: 1, counted: [2] });
     // Left between the last sample showing it (1.5 s: that is the one matched) and the next.
-    expect(leave).toMatchObject({ observed_s: 2.5, matched: { index: 3, kind: 'timer', t: 1.5 } });
+    expect(leave).toMatchObject({ observed_s: 2.5, matched: { index: 3, kind: 'timer', t: 1.5, since: 1.5 } });
     expect(out).toMatchObject({ ok: true, matched: { index: 5, kind: 'syscall' } });
     expect(missing).toMatchObject({ observed_s: null, matcher: { kind: 'packet', class: 'keepalive-probe', nth: 1 } });
     expect(missing!.matched).toBeUndefined();
