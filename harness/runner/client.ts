@@ -12,14 +12,15 @@ export class ClientFactory {
    * localAddress makes Node bind() first, so the fd exists at 'connectionAttempt'.
    * Resolves once ESTABLISHED; rejects with a ConnectError (errno name) if connect() fails.
    */
-  connect(to: { host: string; port: number }, options: SocketOptions = {}): Promise<Connection> {
-    return this.open(to, options).established;
+  connect(to: { host: string; port: number }, options: SocketOptions = {}, from: LocalEnd = {}): Promise<Connection> {
+    return this.open(to, options, from).established;
   }
 
   /** A non-blocking connect(): returns at once, while the handshake goes on. */
-  open(to: { host: string; port: number }, options: SocketOptions = {}): PendingConnection {
+  open(to: { host: string; port: number }, options: SocketOptions = {}, from: LocalEnd = {}): PendingConnection {
     const { log } = this.deps;
-    const socket = net.connect({ host: to.host, port: to.port, localAddress: '127.0.0.1' });
+    const local = from.port ? { localPort: from.port } : {};
+    const socket = net.connect({ host: to.host, port: to.port, localAddress: '127.0.0.1', ...local });
     let applied: Record<string, number> = {};
     // Node emits 'connectionAttempt' and then calls connect(2) synchronously, so
     // the next tick is the first moment the SYN is surely on its way.
@@ -58,6 +59,16 @@ export class ClientFactory {
         }),
     };
   }
+}
+
+/**
+ * Where the client connects from. `port`: bind() to this source port first, e.g. the
+ * port of a connection closed a moment ago. libuv sets SO_REUSEADDR on every bind
+ * (uv__tcp_bind), so the bind itself never conflicts with a non-listening socket on
+ * the port; whether the 4-tuple is free is connect()'s to say (__inet_check_established).
+ */
+export interface LocalEnd {
+  port?: number;
 }
 
 export interface PendingConnection {
