@@ -32,6 +32,7 @@ import { redrawTimelines, writeResultsIndex } from './report/results-index.ts';
 import { writeTimeline } from './report/timeline-svg.ts';
 import { runSoak, type SoakDoc } from './soak/run-soak.ts';
 import { formatSoak } from './soak/soak-text.ts';
+import { formatKillSoak, runKillSoak } from './soak/kill-soak.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -113,7 +114,8 @@ function printOne(result: RunResult, json: boolean): void {
 }
 
 function positiveInt(flag: string, text: string): number {
-  const n = Number(text);
+  // Plain decimal digits only: Number() would take '1e1' and '0x10' too.
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} ${text}: not a whole number of at least 1`, `e.g. ${flag} 2`);
   return n;
 }
@@ -200,9 +202,39 @@ interface SoakCliOptions {
   keep?: boolean;
   json?: boolean;
   out?: string;
+  kills?: string;
+}
+
+/** `soak --kills N`: kill -9 the CLI mid-run N times and check that nothing of each run is left. */
+async function killSoak(o: SoakCliOptions): Promise<number> {
+  const kills = positiveInt('--kills', o.kills!);
+  const form = o.only ?? 'test-idle';
+  if (form.includes(',')) throw new UsageError('--kills takes one form in --only (e.g. --only test-idle): each kill starts one run');
+  lookup(form);
+  requireNode();
+  const backend = await selectBackend(o.backend, {});
+  if (backend.name !== 'netns' && backend.name !== 'docker') throw new UsageError(`--kills runs on netns or docker, not ${backend.name}`);
+  if (backend.name === 'netns') await requireHostTools();
+  const out = o.out ?? path.join(PROJECT_DIR, 'results', `kill-soak-${newRunId()}`);
+  ensureOutDir(out);
+  const doc = await runKillSoak({
+    kills,
+    backend: backend.name,
+    form,
+    outDir: out,
+    cli: [process.execPath, '--import', 'tsx', path.join(PROJECT_DIR, 'harness/cli.ts')],
+    cwd: PROJECT_DIR,
+    note: (line) => process.stderr.write(`${line}\n`),
+  });
+  fs.writeFileSync(path.join(out, 'kill-soak.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  fs.writeFileSync(path.join(out, 'kill-soak.md'), `${formatKillSoak(doc)}\n`);
+  if (o.json) process.stdout.write(`${JSON.stringify(doc)}\n`);
+  (o.json ? process.stderr : process.stdout).write(`${formatKillSoak(doc)}\n\nwritten: ${path.join(out, 'kill-soak.md')} and kill-soak.json\n`);
+  return doc.leaks ? 1 : 0;
 }
 
 async function soak(o: SoakCliOptions): Promise<number> {
+  if (o.kills !== undefined) return killSoak(o);
   const runs = positiveInt('--runs', o.runs);
   const minutes = positiveInt('--minutes', o.minutes);
   const forms = matrixForms(o.only);
@@ -324,6 +356,7 @@ function program(): Command {
     .option('--keep', 'keep the run folders of clean passes too (default: only passes with a failure)')
     .option('--json', 'print the soak document on stdout')
     .option('--out <dir>', 'folder for soak.md, soak.json and the kept run folders (default: results/soak-<id>)')
+    .option('--kills <n>', 'instead of passes: kill -9 the CLI at a random moment of a fast run (the --only form, default test-idle) n times, and check nothing of it is left 5 s later')
     .action(async (o: SoakCliOptions) => {
       process.exitCode = await soak(o);
     });
