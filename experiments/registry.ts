@@ -21,8 +21,9 @@ import socketSemantics from './socket-semantics.ts';
 import netstatKeepalive from './netstat-keepalive.ts';
 import netstatKeepaliveSend from './netstat-keepalive-send.ts';
 import conntrackHalfOpen from './conntrack-half-open.ts';
+import closeWaitTrap from './close-wait-trap.ts';
 
-export const catalogue: readonly ExperimentDef[] = [testIdle, testSynSent, testSynRecv, testSynAck, testAcceptDefer, testDead, testDead2, rtoRetries2, testZero, testPacing, testPacing2, testPacing3, testReadNoack, testRst, testRst2, socketSemantics, netstatKeepalive, netstatKeepaliveSend, conntrackHalfOpen];
+export const catalogue: readonly ExperimentDef[] = [testIdle, testSynSent, testSynRecv, testSynAck, testAcceptDefer, testDead, testDead2, rtoRetries2, testZero, testPacing, testPacing2, testPacing3, testReadNoack, testRst, testRst2, socketSemantics, netstatKeepalive, netstatKeepaliveSend, conntrackHalfOpen, closeWaitTrap];
 
 export interface ExperimentRef {
   def: ExperimentDef;

@@ -24,6 +24,8 @@ export interface ExperimentDef<P extends ParamSpecs = ParamSpecs> {
   setup: string;
   /** What the notes saw on 4.19.121 — a record to compare with, never the expectation. */
   notesSaw: string;
+  /** Why it matters outside the lab, for an experiment beyond the notes (printed by --describe). */
+  why?: string;
   params: P;
   variants?: Record<string, Variant<P>>;
   /** Smaller settings that show the same behaviour in a few seconds (--fast). */

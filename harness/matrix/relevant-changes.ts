@@ -73,6 +73,8 @@ export const RELEVANT_CHANGES: Readonly<Record<string, readonly FactKey[]>> = {
   // Keepalive behind conntrack (conntrack.ts): the model keys nothing on the version (its
   // conntrack side was read in 6.1 only), and the keepalive timer has no version difference.
   'conntrack-half-open': WHEEL,
+  // After the challenge ACK the SYN is resent 2 jiffies later (5.6+) or at its 1 s RTO (close-wait.ts).
+  'close-wait-trap': [...WHEEL, 'synSentQuickRetryAfterBadAck'],
 };
 
 /** The changes that can matter for a form, or undefined when the table has no entry for it. */

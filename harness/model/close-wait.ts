@@ -47,6 +47,14 @@ export interface CloseWaitTrapParams {
   rto_s: number;
 }
 
+/**
+ * What the server's next call on its stale socket reports once the RST has reset it:
+ * tcp_reset() sets sk_err = EPIPE for a socket in CLOSE-WAIT (ECONNRESET elsewhere), and
+ * a write() returns it (tcp_sendmsg_locked() → sk_stream_wait_connect() → sock_error()).
+ * A read() still returns 0 first: SOCK_DONE (the FIN) is tested before sk_err (semantics.ts).
+ */
+export const STALE_SOCKET_ERRNO = 'EPIPE';
+
 const CITE_CHALLENGE = 'tcp_validate_incoming() → tcp_send_challenge_ack(), net/ipv4/tcp_input.c (RFC 5961 4.2, 3.6+; read in 6.1, 6.x)';
 const CITE_RST = 'tcp_rcv_synsent_state_process() reset_and_undo → tcp_v4_send_reset() (SEQ = SEG.ACK), net/ipv4/tcp_input.c, tcp_ipv4.c (6.1, 6.x)';
 const CITE_QUICK_RETRY = 'tcp_rcv_synsent_state_process(): icsk_retransmits == 0 → inet_csk_reset_xmit_timer(TCP_TIMEOUT_MIN) (9603d47bad46, 5.6)';

@@ -27,6 +27,7 @@ export function describeExperiment(id: string, kernel: string): string {
     '',
     `${pc.bold('setup')}       ${def.setup}`,
     `${pc.bold('notes (4.19)')} ${def.notesSaw}`,
+    ...(def.why ? [`${pc.bold('why it matters')} ${def.why}`] : []),
     '',
     pc.bold('parameters (--set name=value)'),
     ...Object.entries(def.params).map(([k, s]) => `  ${k.padEnd(14)} ${String(dflt[k]).padStart(6)}  ${pc.dim(describeUnit(s))}  ${s.doc}`),
