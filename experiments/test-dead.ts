@@ -29,6 +29,8 @@ export default defineExperiment({
     keepidle: param.seconds(5, 'TCP_KEEPIDLE on the client: would probe after this much silence if the send queue were empty', { min: 1, max: 32767 }),
     keepintvl: param.seconds(3, 'TCP_KEEPINTVL on the client', { min: 1, max: 32767 }),
     keepcnt: param.count(3, 'TCP_KEEPCNT on the client', { min: 1, max: 127 }),
+    // tcplab tune verifies its sending case here with the user timeout it recommends.
+    user_timeout: param.ms(0, 'TCP_USER_TIMEOUT in ms on the client (0 = off); when set, it bounds the retransmissions and tcp_retries2 is ignored'),
   },
   // tcp_retries2 2: a 1.4 s bound, crossed at the 4th RTO firing (3 retransmissions,
   // ETIMEDOUT ~3.4 s after the write); keepalive 1/1/2 alone would have ended it at ~3 s.
@@ -37,11 +39,14 @@ export default defineExperiment({
   sysctls: (p) => ({ 'net.ipv4.tcp_retries2': p.tcp_retries2 }),
 
   predict: (p, kernel, rtt) =>
-    rtoSchedule({ ...handshakeRto(kernel, rtt?.client_s), tcp_retries2: p.tcp_retries2, user_timeout_ms: 0, tlp: true }, kernel),
+    rtoSchedule({ ...handshakeRto(kernel, rtt?.client_s), tcp_retries2: p.tcp_retries2, user_timeout_ms: p.user_timeout, tlp: true }, kernel),
 
   async scenario({ p, server, client, firewall }) {
     const listener = await server.listen();
-    const conn = await client.connect(listener, { keepalive: { idle_s: p.keepidle, interval_s: p.keepintvl, count: p.keepcnt } });
+    const conn = await client.connect(listener, {
+      keepalive: { idle_s: p.keepidle, interval_s: p.keepintvl, count: p.keepcnt },
+      user_timeout_ms: p.user_timeout,
+    });
     await listener.accepted();
 
     // The moment: the peer vanishes.
