@@ -266,7 +266,8 @@ export const KERNEL_CHANGES: readonly KernelChange[] = [
       'Cardwell\'s request) and the same branch in the 5.19/6.x drop-reason patches of tcp_rcv_synsent_state_process(): ' +
       '`if (icsk->icsk_retransmits == 0) inet_csk_reset_xmit_timer(sk, ICSK_TIME_RETRANS, TCP_TIMEOUT_MIN, TCP_RTO_MAX); ' +
       'goto reset_and_undo;`. First release 5.6 inferred from the commit date (2 Feb 2020, the 5.6 merge window); stable ' +
-      'backports not checked.',
+      'backports not checked. Measured on 6.18.44 (HZ=250, close-wait-trap, 6 fast and 1 real-length netns runs, 1 docker): ' +
+      'the SYN again 8.4-15.2 ms after the challenge ACK, connect() returning 8.6-15.5 ms after the first SYN.',
   },
 ];
 
