@@ -15,7 +15,7 @@ import { rtoSchedule } from '../harness/model/rto.ts';
 import { eventsOf } from '../harness/model/schedule.ts';
 import { count, outcome, timing } from '../harness/verdict/judge.ts';
 import { packet, syscall } from '../harness/verdict/match.ts';
-import { APP_WAKEUP, type Lag } from '../harness/verdict/tolerance.ts';
+import { type Lag, TIMER_WAKEUP } from '../harness/verdict/tolerance.ts';
 
 /** Writes after the first failed one: each must get EPIPE. */
 const LATER_WRITES = 2;
@@ -78,8 +78,8 @@ export default defineExperiment({
     const rtos = eventsOf(model, 'rto');
     // The kernel's abort is only seen by the next write of the loop.
     const nextWrite: Lag = {
-      s: p.write_interval / 1000 + APP_WAKEUP.s,
-      why: `the loop writes every ${p.write_interval} ms: the first write after the abort reports it (+ ${APP_WAKEUP.why})`,
+      s: p.write_interval / 1000 + TIMER_WAKEUP.s,
+      why: `the loop writes every ${p.write_interval} ms: the first write after the abort reports it (+ ${TIMER_WAKEUP.why})`,
     };
     return [
       timing('tail loss probe (the first segment again)', 'tlp', packet({ dir: 'c2s', class: 'data-retrans', nth: 0 })),

@@ -4,7 +4,7 @@ import type { TimelineEvent } from '../events.ts';
 import { judge, RUNNER_MOMENT } from './judge.ts';
 import { packet } from './match.ts';
 import { callExpectations, packetExpectations, scriptExpectations } from './script-expectations.ts';
-import { APP_WAKEUP } from './tolerance.ts';
+import { TIMER_WAKEUP } from './tolerance.ts';
 
 // test-rst's default script.
 const steps: ScriptStep[] = [
@@ -21,7 +21,7 @@ describe('scriptExpectations', () => {
   it('gives a packet the runner sends its wakeups (two for the first, counted from connect() returning), an answering one the kernel\'s precision', () => {
     expect(timings.filter((s) => s.observe.kind === 'packet').map((s) => [s.predicted, s.lag?.s])).toEqual([
       ['s2c-fin-0', RUNNER_MOMENT.s],
-      ['c2s-data-0', APP_WAKEUP.s],
+      ['c2s-data-0', TIMER_WAKEUP.s],
       ['s2c-rst-0', undefined],
     ]);
   });

@@ -4,7 +4,7 @@
 import type { ScriptPrediction } from '../model/script-schedule.ts';
 import { count, type ExpectationSpec, outcome, scripted, timing } from './judge.ts';
 import { packet, state, syscall } from './match.ts';
-import { APP_WAKEUP } from './tolerance.ts';
+import { APP_WAKEUP, TIMER_WAKEUP } from './tolerance.ts';
 
 /** Everything a script implies: packets, calls, ss state changes, FIN/RST counts. */
 export function scriptExpectations(p: ScriptPrediction): ExpectationSpec[] {
@@ -16,9 +16,9 @@ export function scriptExpectations(p: ScriptPrediction): ExpectationSpec[] {
  * counted from connect() returning (runner/script.ts), so it is a scripted moment
  * with both of the runner's wakeups (judge.ts scripted). A later packet the runner
  * sends (a call leads its step) is counted from the previous call, which returned
- * with its own packet on the wire: one userspace wakeup (APP_WAKEUP) on top of the
- * model's window, as is one that answers a packet the model does not predict, sent
- * after a sleep (the sleep is in its chain). A packet the kernel sends in answer to
+ * with its own packet on the wire: the runner goes on after a sleep or a resolved
+ * call (TIMER_WAKEUP) on top of the model's window, as is one that answers a packet
+ * the model does not predict, sent after a sleep (the sleep is in its chain). A packet the kernel sends in answer to
  * the previous predicted one is judged to the kernel's precision.
  */
 export function packetExpectations(p: ScriptPrediction): ExpectationSpec[] {
@@ -27,7 +27,7 @@ export function packetExpectations(p: ScriptPrediction): ExpectationSpec[] {
     const e = p.schedule.events.find((x) => x.id === pk.id)!;
     const m = packet({ dir: pk.dir, class: pk.class, nth: pk.nth, ...(pk.flags ? { flags: pk.flags } : {}) });
     if (e.after === null) specs.push(scripted(e.label, pk.id, m));
-    else specs.push(timing(e.label, pk.id, m, pk.leads || pk.sleeps > 0 ? APP_WAKEUP : undefined));
+    else specs.push(timing(e.label, pk.id, m, pk.leads || pk.sleeps > 0 ? TIMER_WAKEUP : undefined));
   }
   return specs;
 }
