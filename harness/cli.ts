@@ -33,6 +33,7 @@ import { writeTimeline } from './report/timeline-svg.ts';
 import { runSoak, type SoakDoc } from './soak/run-soak.ts';
 import { formatSoak } from './soak/soak-text.ts';
 import { formatKillSoak, runKillSoak } from './soak/kill-soak.ts';
+import { tune, WHILE_CHOICES } from './tune/index.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -413,6 +414,17 @@ function program(): Command {
       const hz = o.hz === undefined ? thisMachineHz()?.hz : parseHz(o.hz);
       const pr = predict(family, o.set, o.kernel, compare, hz);
       process.stdout.write(`${o.json ? JSON.stringify(pr) : formatPrediction(pr)}\n`);
+    });
+
+  p.command('tune')
+    .description('recommend keepalive and TCP_USER_TIMEOUT settings that detect a dead peer within a target, from the model, then verify them with real runs')
+    .requiredOption('--detect-within <time>', 'the target, with its unit: 30s, 500ms, 2min')
+    .addOption(new Option('--while <case>', 'what the connection does when the peer vanishes').choices([...WHILE_CHOICES]).default('both'))
+    .option('--kernel <version>', 'verify on another kernel in a vm: 5.10, 6.1, 6.12, host, or a path to a kernel image')
+    .option('--json', 'print exactly one JSON document on stdout')
+    .option('--out <dir>', 'parent folder of the verification runs', path.join(PROJECT_DIR, 'results'))
+    .action(async (o: { detectWithin: string; while: string; kernel?: string; json?: boolean; out: string }) => {
+      process.exitCode = await tune(o);
     });
 
   p.command('report')
