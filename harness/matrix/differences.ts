@@ -81,7 +81,7 @@ function factsOf(k: MatrixKernel): KernelFacts | null {
 }
 
 /** Relevant changes whose value is not the same on every kernel named in the groups. */
-function causesFor(form: string, kernels: readonly MatrixKernel[], groups: readonly KernelGroup[]): { causes: Cause[]; causeText: string } {
+export function causesFor(form: string, kernels: readonly MatrixKernel[], groups: readonly KernelGroup[]): { causes: Cause[]; causeText: string } {
   const relevant = relevantChanges(form);
   if (!relevant) return { causes: [], causeText: `${UNKNOWN_CAUSE} (relevant-changes.ts has no entry for ${form.split(':')[0]})` };
   const involved = new Set(groups.flatMap((g) => g.kernels));
