@@ -30,6 +30,7 @@ import { commandModel, explain, explainLines, formatExplanation, netstatSampler,
 import { DEFAULT_COMPARE, FAMILIES, formatFamilies, formatPrediction, parseHz, predict } from './predict/index.ts';
 import { redrawTimelines, writeResultsIndex } from './report/results-index.ts';
 import { writeTimeline } from './report/timeline-svg.ts';
+import { diffCommand } from './diff/command.ts';
 import { runSoak, type SoakDoc } from './soak/run-soak.ts';
 import { formatSoak } from './soak/soak-text.ts';
 import { formatKillSoak, runKillSoak } from './soak/kill-soak.ts';
@@ -369,6 +370,16 @@ function program(): Command {
     .option('--json', 'print the result as JSON')
     .action(async (dir: string, o: { json?: boolean }) => {
       process.exitCode = await analyse(dir, o);
+    });
+
+  p.command('diff')
+    .description('compare two run folders event by event: the delta since each anchor, and why, where the model knows')
+    .argument('<run-a>', 'a run folder (results/<run>/<experiment>)')
+    .argument('<run-b>', 'the run folder to compare with it')
+    .option('--json', 'print exactly one JSON document on stdout')
+    .option('--force', 'compare runs of two different experiments by event kind')
+    .action((dirA: string, dirB: string, o: { json?: boolean; force?: boolean }) => {
+      process.exitCode = diffCommand(dirA, dirB, o);
     });
 
   p.command('explain')
