@@ -378,7 +378,8 @@ function program(): Command {
     .argument('<run-b>', 'the run folder to compare with it')
     .option('--json', 'print exactly one JSON document on stdout')
     .option('--force', 'compare runs of two different experiments by event kind')
-    .action((dirA: string, dirB: string, o: { json?: boolean; force?: boolean }) => {
+    .option('--out <file.svg>', 'where to write the picture (default <run-b>/diff-vs-<basename of run-a>.svg)')
+    .action((dirA: string, dirB: string, o: { json?: boolean; force?: boolean; out?: string }) => {
       process.exitCode = diffCommand(dirA, dirB, o);
     });
 
