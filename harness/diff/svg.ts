@@ -5,12 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from '../report/result.ts';
-import type { FirewallEvent, MarkEvent, SyscallEvent } from '../events.ts';
 import { drawAxis, keyTimes, timeAxis, timeEnd, type TimeAxis } from '../report/timeline/axis.ts';
 import { type Lane, laneFrame } from '../report/timeline/lane.ts';
-import { callsLane, firewallLane } from '../report/timeline/moments.ts';
-import { packetLane } from '../report/timeline/packets.ts';
-import { ghostsFor } from '../report/timeline/predictions.ts';
+import { runLanes } from '../report/timeline/index.ts';
 import { DIM, RED } from '../report/timeline/style.ts';
 import { esc, FONT, line, text, WIDTH, X0, X1 } from '../report/timeline/svg.ts';
 import type { DiffDoc } from './index.ts';
@@ -20,19 +17,9 @@ const anchorOf = (r: RunResult) => r.anchor_s ?? 0;
 /** The shared axis, read in one run's scenario time. */
 const shifted = (axis: TimeAxis, r: RunResult): TimeAxis => ({ ...axis, x: (t) => axis.x(t - anchorOf(r)) });
 
-function runLanes(tag: string, r: RunResult, axis: TimeAxis): Lane[] {
-  const ghosts = ghostsFor(r);
-  const events = r.events ?? [];
-  const lanes: Lane[] = [packetLane('c2s', r, axis, ghosts.get('c2s') ?? []), packetLane('s2c', r, axis, ghosts.get('s2c') ?? [])];
-  for (const side of ['client', 'server'] as const) {
-    const calls = events.filter((e): e is SyscallEvent => e.kind === 'syscall' && e.side === side);
-    const g = ghosts.get(`${side}-calls`) ?? [];
-    if (calls.length || g.length) lanes.push(callsLane(side, calls, axis, g));
-  }
-  const fw = events.filter((e): e is FirewallEvent => e.kind === 'firewall');
-  const marks = events.filter((e): e is MarkEvent => e.kind === 'mark');
-  if (fw.length || marks.length) lanes.push(firewallLane(fw, marks, axis, timeEnd(r)));
-  return lanes.map((l) => ({ ...l, id: `${tag}-${l.id}`, title: `${tag}: ${l.title}` }));
+/** timeline.svg's lanes of one run (without its ss countdowns and model lane), titled with its tag. */
+function taggedLanes(tag: string, r: RunResult, axis: TimeAxis): Lane[] {
+  return runLanes(r, axis, { countdowns: false, model: false }).map((l) => ({ ...l, id: `${tag}-${l.id}`, title: `${tag}: ${l.title}` }));
 }
 
 export function renderDiff(doc: DiffDoc, a: RunResult, b: RunResult): string {
@@ -45,7 +32,7 @@ export function renderDiff(doc: DiffDoc, a: RunResult, b: RunResult): string {
   const blocks: Record<'a' | 'b', { top: number; bottom: number }> = { a: { top: 0, bottom: 0 }, b: { top: 0, bottom: 0 } };
   for (const [tag, r] of [['a', a], ['b', b]] as const) {
     blocks[tag].top = y;
-    for (const l of runLanes(tag, r, shifted(axis, r))) {
+    for (const l of taggedLanes(tag, r, shifted(axis, r))) {
       body.push(...laneFrame(l, y), ...l.draw(y));
       y += l.height;
     }

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FirewallEvent, MarkEvent, SyscallEvent, TimerEvent } from '../../events.ts';
 import type { RunResult } from '../result.ts';
-import { drawAxis, keyTimes, timeAxis, timeEnd } from './axis.ts';
+import { drawAxis, keyTimes, type TimeAxis, timeAxis, timeEnd } from './axis.ts';
 import { header, headerHeight, legend, legendHeight } from './header.ts';
 import { type Lane, laneFrame } from './lane.ts';
 import { callsLane, firewallLane } from './moments.ts';
@@ -26,12 +26,13 @@ import { timerLane } from './ss-countdown.ts';
 import { esc, FONT, WIDTH, X0, X1 } from './svg.ts';
 import { table } from './table.ts';
 
-/** The whole run as a standalone SVG document. */
-export function renderTimeline(result: RunResult): string {
-  const r = result;
+/**
+ * One run's lanes on a given axis, top to bottom. The diff picture (harness/diff/svg.ts)
+ * stacks two runs' lanes and leaves out the ss countdowns and the model lane.
+ */
+export function runLanes(r: RunResult, axis: TimeAxis, o: { countdowns: boolean; model: boolean } = { countdowns: true, model: true }): Lane[] {
   const events = r.events ?? [];
   const end = timeEnd(r);
-  const axis = timeAxis(end, X0, X1, keyTimes(r));
   const ghosts = ghostsFor(r);
   const calls = (side: 'client' | 'server') => events.filter((e): e is SyscallEvent => e.kind === 'syscall' && e.side === side);
   const timers = (side: 'client' | 'server') => events.filter((e): e is TimerEvent => e.kind === 'timer' && e.side === side);
@@ -44,13 +45,22 @@ export function renderTimeline(result: RunResult): string {
     if (calls(side).length || g.length) lanes.push(callsLane(side, calls(side), axis, g));
   }
   if (fw.length || marks.length) lanes.push(firewallLane(fw, marks, axis, end));
-  for (const source of ['ss', 'netstat'] as const) {
+  for (const source of o.countdowns ? (['ss', 'netstat'] as const) : []) {
     for (const side of ['client', 'server'] as const) {
       const samples = timers(side).filter((s) => (s.source ?? 'ss') === source);
       if (samples.some((s) => s.timer !== 'off')) lanes.push(timerLane(side, source, samples, axis));
     }
   }
-  if (ghosts.get('model')?.length) lanes.push(modelLane(ghosts.get('model')!, axis));
+  if (o.model && ghosts.get('model')?.length) lanes.push(modelLane(ghosts.get('model')!, axis));
+  return lanes;
+}
+
+/** The whole run as a standalone SVG document. */
+export function renderTimeline(result: RunResult): string {
+  const r = result;
+  const end = timeEnd(r);
+  const axis = timeAxis(end, X0, X1, keyTimes(r));
+  const lanes = runLanes(r, axis);
 
   const legendTop = headerHeight(r);
   const lanesTop = legendTop + legendHeight(r) + 18;
