@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_DIR } from './run-experiment.ts';
 import { engineStatus } from './sandbox/docker.ts';
+import { containersOf, namespacesOf } from './soak/run-resources.ts';
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tcplab-interrupt-'));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
@@ -49,10 +50,6 @@ async function expectNothingLeft(dir: string, sandbox: string) {
   expect(await pids(dir)).toEqual([]);
 }
 
-/** The namespaces a CLI process owns (namespace.ts namespaceName(): tcplab-<label>-<owner pid>-<random>). */
-async function namespacesOf(pid: number): Promise<string[]> {
-  return (await execa('ip', ['netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.includes(`-${pid}-`));
-}
 
 describe('kill -9 of the CLI: the reaper removes what it left within 5 s', () => {
   // Moments: before any sandbox exists, while the namespace is being set up, mid-experiment.
@@ -97,9 +94,6 @@ describe('kill -9 of the CLI: the reaper removes what it left within 5 s', () =>
 const engine = await engineStatus();
 
 describe.skipIf(!engine.ok)('kill -9 of the CLI with --backend docker (skipped without a Docker engine)', () => {
-  /** Containers a CLI process owns (docker-container.ts labels them with its pid). */
-  const containersOf = async (pid: number) =>
-    (await execa('docker', ['ps', '-aq', '--filter', `label=tcplab.host-pid=${pid}`], { reject: false })).stdout.split('\n').filter(Boolean);
 
   it('mid-experiment: the reaper removes the container within 5 s', async () => {
     const dir = path.join(out, 'kill9-docker');
