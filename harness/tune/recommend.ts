@@ -174,7 +174,7 @@ export function recommend(target_s: number, mode: While, kernel: KernelRef): Rec
   const keepalive = wantIdle ? idleKeepalive(target_s, kernel) : undefined;
   // The sending case's bound; with idle too, no larger than the idle abort's nominal
   // time, so the user timeout ends the idle case at the same firing KEEPCNT would.
-  const idleAbortMs = keepalive ? (keepalive.idle_s + keepalive.cnt * keepalive.intvl_s) * 1000 : Math.round(target_s * 1000);
+  const idleAbortMs = Math.round((keepalive ? idleDetection(keepalive, 0, kernel).detection.nominal_s : target_s) * 1000);
   const ut = wantSending ? largestUserTimeout(target_s, idleAbortMs, kernel) : undefined;
 
   const floors: Infeasible['floors'] = [];
