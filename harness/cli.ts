@@ -12,6 +12,7 @@ import { UsageError } from './errors.ts';
 import { requireHostTools, requireNode } from './preflight.ts';
 import { catalogue, lookup } from '../experiments/registry.ts';
 import { resolveParams } from './experiment/resolve.ts';
+import { DECIMAL_INTEGER } from './experiment/params.ts';
 import { ProgressBoard } from './report/progress.ts';
 import type { RunResult } from './report/result.ts';
 import { formatMany, formatSummary } from './report/terminal.ts';
@@ -116,8 +117,8 @@ function printOne(result: RunResult, json: boolean): void {
 }
 
 function positiveInt(flag: string, text: string): number {
-  // Plain decimal digits only: Number() would take '1e1' and '0x10' too.
-  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  // Plain decimal digits only, as --set values (experiment/params.ts): Number() would take '1e1' and '0x10' too.
+  const n = DECIMAL_INTEGER.test(text.trim()) ? Number(text) : NaN;
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} ${text}: not a whole number of at least 1`, `e.g. ${flag} 2`);
   return n;
 }

@@ -57,7 +57,7 @@ export function parseSets(specs: ParamSpecs, sets: readonly string[], experiment
 // A value is plain decimal digits, nothing else: Number() would also take '1e1',
 // '0x10', ' 10' and '0b1'. Every unit is whole (no parameter takes fractions), so a
 // sign is read only to say "must be at least …" instead of "not a number".
-const DECIMAL_INTEGER = /^-?\d+$/;
+export const DECIMAL_INTEGER = /^-?\d+$/;
 const DECIMAL_FRACTION = /^-?\d+\.\d+$/;
 
 function checkValue(name: string, s: ParamSpec, text: string): number {
