@@ -27,6 +27,7 @@ import { KERNEL_LABELS, parseKernelSpec } from './sandbox/vm/kernels.ts';
 import { type MatrixDoc, parseMatrixDoc, renderMatrixMarkdown, writeMatrix } from './matrix/index.ts';
 import { rejudgeMatrix } from './matrix/rejudge.ts';
 import { DEFAULT_MATRIX_KERNELS, runMatrix } from './matrix/run-matrix.ts';
+import { releaseChanges } from './matrix/merge-matrix.ts';
 import { commandModel, explain, explainLines, formatExplanation, netstatSampler, ssSampler, watch } from './explain/index.ts';
 import { DEFAULT_COMPARE, FAMILIES, formatFamilies, formatPrediction, parseHz, predict } from './predict/index.ts';
 import { redrawTimelines, writeResultsIndex } from './report/results-index.ts';
@@ -152,6 +153,8 @@ interface MatrixCliOptions {
   json?: boolean;
   out: string;
   rejudge?: boolean;
+  merge?: boolean;
+  resume?: boolean;
 }
 
 /** Every form of the catalogue, or those --only names (an id brings its variants). */
@@ -178,7 +181,12 @@ async function matrix(o: MatrixCliOptions): Promise<number> {
   ensureOutDir(o.out);
   requireNode();
   await requireHostTools();
+  const name = matrixName(o);
+  const earlier = o.merge || o.resume ? readEarlierMatrix(o) : undefined;
   const board = new ProgressBoard();
+  const written = () => `${path.join(o.out, name)}.md`;
+  // The lifecycle's handler removes the sandboxes and exits; the file written after the last cell stays.
+  process.once('SIGINT', () => process.stderr.write(`\nthe cells that finished are in ${written()}; npm run matrix -- --resume (same options) runs the rest\n`));
   const doc = await runMatrix({
     kernels,
     forms,
@@ -190,8 +198,28 @@ async function matrix(o: MatrixCliOptions): Promise<number> {
     hostBackend: o.backend,
     progress: (label) => board.add(label),
     note: (line) => board.note(line),
+    earlier,
+    resume: Boolean(o.resume),
+    onProgress: (partial) => writeMatrix(partial, o.out, name),
   }).finally(() => board.stop());
+  if (earlier) for (const c of releaseChanges(earlier, doc)) process.stderr.write(`tcplab: ${c.label}: the release changed (${c.before} → ${c.now}), so its column keeps none of the earlier cells\n`);
   return finishMatrix(doc, o);
+}
+
+const matrixName = (o: { fast?: boolean }) => (o.fast ? 'matrix-fast' : 'matrix');
+
+/** The matrix --merge and --resume add to; none yet is a plain run. */
+function readEarlierMatrix(o: MatrixCliOptions): MatrixDoc | undefined {
+  const file = path.join(o.out, `${matrixName(o)}.json`);
+  if (!fs.existsSync(file)) {
+    process.stderr.write(`tcplab: there is no ${file} yet: running every cell\n`);
+    return undefined;
+  }
+  try {
+    return parseMatrixDoc(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`${file} is not a matrix document (${err instanceof Error ? err.message.split('\n')[0] : err})`, 'move it away, or run without --merge/--resume to write a new one');
+  }
 }
 
 interface SoakCliOptions {
@@ -279,7 +307,7 @@ async function soak(o: SoakCliOptions): Promise<number> {
 }
 
 function finishMatrix(doc: MatrixDoc, o: MatrixCliOptions): number {
-  const written = writeMatrix(doc, o.out, o.fast ? 'matrix-fast' : 'matrix');
+  const written = writeMatrix(doc, o.out, matrixName(o));
   if (o.json) process.stdout.write(`${JSON.stringify(doc)}\n`);
   (o.json ? process.stderr : process.stdout).write(`${renderMatrixMarkdown(doc)}\nwritten: ${written.md} and ${written.json}\n`);
   const verdicts = doc.cells.map((c) => c.verdict);
@@ -287,7 +315,7 @@ function finishMatrix(doc: MatrixDoc, o: MatrixCliOptions): number {
 }
 
 async function rejudge(o: MatrixCliOptions): Promise<number> {
-  const file = path.join(o.out, o.fast ? 'matrix-fast.json' : 'matrix.json');
+  const file = path.join(o.out, `${matrixName(o)}.json`);
   if (!fs.existsSync(file)) throw new UsageError(`there is no ${file} to judge again`, `run npm run matrix${o.fast ? ' -- --fast' : ''} first`);
   const { doc, changed } = await rejudgeMatrix(parseMatrixDoc(fs.readFileSync(file, 'utf8')));
   process.stderr.write(changed.length ? `${changed.join('\n')}\n` : 'no verdict changed\n');
@@ -343,6 +371,8 @@ function program(): Command {
     .option('--json', 'print the matrix document on stdout')
     .option('--out <dir>', 'parent folder of run folders and of the matrix files', path.join(PROJECT_DIR, 'results'))
     .option('--rejudge', "run nothing: judge the last matrix's run folders again with the current model and rewrite it")
+    .addOption(new Option('--merge', 'lay the cells of this run over the matrix already written (replacing the same form and kernel) instead of replacing the file').conflicts('rejudge'))
+    .addOption(new Option('--resume', 'like --merge, but run only the cells the matrix already written lacks or has as errors (after Ctrl-C, say)').conflicts(['rejudge', 'merge']))
     .action(async (o: MatrixCliOptions) => {
       process.exitCode = await matrix(o);
     });

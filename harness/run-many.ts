@@ -42,6 +42,8 @@ export type RunOutcome = RunResult | RunError;
 export interface ManyOptions extends Omit<RunOptions, 'ref' | 'runId' | 'onStart' | 'onRunnerLine'> {
   parallel: number;
   progress: (label: string) => RunProgress;
+  /** Each run as it ends (refs[index]), before the others have: the matrix writes its cells as they come. */
+  onOutcome?: (outcome: RunOutcome, index: number) => void;
 }
 
 /** Predicted length on the host kernel, only to order the queue. */
@@ -94,6 +96,7 @@ export async function runMany(refs: readonly string[], o: ManyOptions): Promise<
         outcomes[job.index] = failure;
         p.finish('error');
       }
+      o.onOutcome?.(outcomes[job.index]!, job.index);
     }
   };
   const parallel = Math.min(o.parallel, o.backend.parallelLimit ?? Infinity, refs.length);

@@ -60,6 +60,10 @@ export interface MatrixDoc {
   generated_at: string;
   /** When the cells were last judged again from their run folders (npm run matrix -- --rejudge). */
   rejudged_at?: string;
+  /** When a later run's cells were merged in (npm run matrix -- --merge / --resume). */
+  merged_at?: string;
+  /** Set while the matrix is still running, and kept when it was stopped: what is missing. */
+  incomplete?: string;
   fast: boolean;
   kernels: MatrixKernel[];
   cells: MatrixCell[];
@@ -100,6 +104,9 @@ export const matrixDocSchema = z
   .object({
     tool: z.literal('tcplab'),
     generated_at: z.iso.datetime(),
+    rejudged_at: z.iso.datetime().optional(),
+    merged_at: z.iso.datetime().optional(),
+    incomplete: z.string().min(1).optional(),
     fast: z.boolean(),
     kernels: z.array(kernelSchema).min(1),
     cells: z.array(cellSchema),

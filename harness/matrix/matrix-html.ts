@@ -77,7 +77,7 @@ export function renderMatrixHtml(doc: MatrixDoc, opts: MatrixHtmlOptions = {}): 
   // The real-length and the fast matrix can both be on one page.
   return `<section id="kernel-matrix${doc.fast ? '-fast' : ''}">
 <h2>Kernel matrix${doc.fast ? ' (fast forms)' : ''}</h2>
-<div class="sub">generated ${esc(doc.generated_at)} · ${doc.fast ? 'fast forms' : 'real length'} · ${rows.length} row${rows.length === 1 ? '' : 's'} where kernels differ (${DIFFERS_MARK})</div>
+${doc.incomplete ? `<div class="bad">incomplete: ${esc(doc.incomplete)}</div>` : ''}<div class="sub">generated ${esc(doc.generated_at)}${doc.merged_at ? `, cells merged in ${esc(doc.merged_at)}` : ''} · ${doc.fast ? 'fast forms' : 'real length'} · ${rows.length} row${rows.length === 1 ? '' : 's'} where kernels differ (${DIFFERS_MARK})</div>
 <table class="matrix-kernels"><thead><tr><th>kernel</th><th>release</th><th>backend</th><th>accel</th><th>boot</th><th>wall</th></tr></thead><tbody>
 ${kernels}
 </tbody></table>

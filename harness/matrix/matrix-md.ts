@@ -83,7 +83,8 @@ export function renderMatrixMarkdown(doc: MatrixDoc): string {
   const lines = [
     '# tcplab kernel matrix',
     '',
-    `Generated ${doc.generated_at}${doc.rejudged_at ? ` (judged again from its run folders by the model of ${doc.rejudged_at})` : ''} · ${doc.fast ? 'fast forms (`--fast`: shortened timers)' : 'real length'} · ${forms.length} form${forms.length === 1 ? '' : 's'} on ${doc.kernels.length} kernel${doc.kernels.length === 1 ? '' : 's'} · ${rows.length} row${rows.length === 1 ? '' : 's'} where kernels differ`,
+    ...(doc.incomplete ? [`**Incomplete:** ${doc.incomplete}. \`npm run matrix -- --resume\` (with the same options) runs the missing cells.`, ''] : []),
+    `Generated ${doc.generated_at}${doc.merged_at ? `, cells merged in ${doc.merged_at}` : ''}${doc.rejudged_at ? ` (judged again from its run folders by the model of ${doc.rejudged_at})` : ''} · ${doc.fast ? 'fast forms (`--fast`: shortened timers)' : 'real length'} · ${forms.length} form${forms.length === 1 ? '' : 's'} on ${doc.kernels.length} kernel${doc.kernels.length === 1 ? '' : 's'} · ${rows.length} row${rows.length === 1 ? '' : 's'} where kernels differ`,
     '',
     ...kernelTable(doc),
     '',

@@ -9,6 +9,7 @@ import type { VmBackend } from '../sandbox/vm.ts';
 import type { RunProgress } from '../report/progress.ts';
 import { type RunOutcome, runMany } from '../run-many.ts';
 import { cellFromError, cellFromResult, type MatrixCell, type MatrixDoc, type MatrixKernel } from './matrix-doc.ts';
+import { formsStillToRun, mergeMatrix } from './merge-matrix.ts';
 
 export const DEFAULT_MATRIX_KERNELS = ['5.10', '6.1', '6.12', 'host'] as const;
 
@@ -26,8 +27,15 @@ export interface MatrixOptions {
   hostBackend: string;
   progress: (label: string) => RunProgress;
   note: (line: string) => void;
+  /** The matrix already written, for --merge and --resume: this run's cells are laid over it. */
+  earlier?: MatrixDoc;
+  /** Run only the cells `earlier` lacks (or has as errors). */
+  resume?: boolean;
+  /** The document so far, after every cell, so that Ctrl-C keeps what has run. */
+  onProgress?: (doc: MatrixDoc) => void;
 }
 
+/** A kernel's column while it runs: the entry is filled in as soon as something is known. */
 interface KernelRun {
   kernel: MatrixKernel;
   cells: MatrixCell[];
@@ -37,7 +45,11 @@ function formOf(outcome: RunOutcome): string {
   return outcome.variant ? `${outcome.experiment}:${outcome.variant}` : outcome.experiment;
 }
 
-async function runOnKernel(label: string, o: MatrixOptions): Promise<KernelRun> {
+function cellOf(outcome: RunOutcome, label: string): MatrixCell {
+  return outcome.verdict === 'error' ? cellFromError(formOf(outcome), label, outcome.reason) : cellFromResult(outcome, label);
+}
+
+async function runOnKernel(label: string, forms: readonly string[], run: KernelRun, o: MatrixOptions, changed: () => void): Promise<void> {
   const started = Date.now();
   let backend: Backend;
   try {
@@ -46,29 +58,37 @@ async function runOnKernel(label: string, o: MatrixOptions): Promise<KernelRun> 
     // A kernel that cannot boot is a column of errors, not the end of the matrix.
     const reason = err instanceof Error ? err.message : String(err);
     o.note(`tcplab: ${label}: ${reason}`);
-    return { kernel: { label, release: 'unknown', backend: label === 'host' ? o.hostBackend : 'vm' }, cells: o.forms.map((f) => cellFromError(f, label, reason)) };
+    run.cells = forms.map((f) => cellFromError(f, label, reason));
+    changed();
+    return;
   }
   const vm = backend.name === 'vm' ? (backend as VmBackend) : undefined;
+  run.kernel = {
+    label,
+    release: vm?.guest?.release ?? 'unknown',
+    backend: backend.name,
+    ...(vm?.guest ? { accel: vm.guest.accel, boot_s: round1(vm.guest.boot_s) } : {}),
+  };
+  const onOutcome = (outcome: RunOutcome) => {
+    if (outcome.verdict !== 'error' && run.kernel.release === 'unknown') {
+      run.kernel = { ...run.kernel, release: outcome.kernel, ...(outcome.kernel_version !== outcome.kernel ? { version: outcome.kernel_version } : {}) };
+    }
+    run.cells.push(cellOf(outcome, label));
+    run.kernel = { ...run.kernel, wall_s: round1((Date.now() - started) / 1000) };
+    changed();
+  };
   try {
-    const outcomes = await runMany(o.forms, {
+    const outcomes = await runMany(forms, {
       sets: o.sets,
       fast: o.fast,
       backend,
       outDir: o.outDir,
       parallel: o.parallel,
       progress: (form) => o.progress(`${label.padEnd(5)} ${form}`),
+      onOutcome,
     });
-    const first = outcomes.find((r) => r.verdict !== 'error') as Exclude<RunOutcome, { verdict: 'error' }> | undefined;
-    const kernel: MatrixKernel = {
-      label,
-      release: vm?.guest?.release ?? first?.kernel ?? 'unknown',
-      ...(first && first.kernel_version !== first.kernel ? { version: first.kernel_version } : {}),
-      backend: backend.name,
-      ...(vm?.guest ? { accel: vm.guest.accel, boot_s: round1(vm.guest.boot_s) } : {}),
-      wall_s: round1((Date.now() - started) / 1000),
-    };
-    const cells = outcomes.map((r) => (r.verdict === 'error' ? cellFromError(formOf(r), label, r.reason) : cellFromResult(r, label)));
-    return { kernel, cells };
+    // In the order of the forms, not of their ending.
+    run.cells = outcomes.map((r) => cellOf(r, label));
   } finally {
     await backend.close?.();
   }
@@ -77,18 +97,34 @@ async function runOnKernel(label: string, o: MatrixOptions): Promise<KernelRun> 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 export async function runMatrix(o: MatrixOptions): Promise<MatrixDoc> {
-  const queue = [...o.kernels];
+  const generated_at = new Date().toISOString();
   const runs = new Map<string, KernelRun>();
+  const plan = o.kernels.map((label) => ({ label, forms: o.resume && o.earlier ? formsStillToRun(o.earlier, label, o.forms) : [...o.forms] }));
+  for (const p of plan) if (!p.forms.length) o.note(`${p.label}: every cell is in the matrix already (--resume), nothing to run`);
+  const total = plan.reduce((n, p) => n + p.forms.length, 0);
+
+  const document = (final: boolean): MatrixDoc => {
+    const ran = o.kernels.flatMap((k) => runs.get(k) ?? []);
+    const done = ran.reduce((n, r) => n + r.cells.length, 0);
+    const doc: MatrixDoc = {
+      tool: 'tcplab',
+      generated_at,
+      ...(final ? {} : { incomplete: `${done} of ${total} cells had run when this was written` }),
+      fast: o.fast,
+      kernels: ran.map((r) => r.kernel),
+      cells: ran.flatMap((r) => r.cells),
+    };
+    return o.earlier ? mergeMatrix(o.earlier, doc) : doc;
+  };
+
+  const queue = plan.filter((p) => p.forms.length);
   const worker = async () => {
-    for (let label = queue.shift(); label; label = queue.shift()) runs.set(label, await runOnKernel(label, o));
+    for (let p = queue.shift(); p; p = queue.shift()) {
+      const run: KernelRun = { kernel: { label: p.label, release: 'unknown', backend: p.label === 'host' ? o.hostBackend : 'vm' }, cells: [] };
+      runs.set(p.label, run);
+      await runOnKernel(p.label, p.forms, run, o, () => o.onProgress?.(document(false)));
+    }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.kernelParallel, o.kernels.length)) }, worker));
-  const ordered = o.kernels.map((k) => runs.get(k)!);
-  return {
-    tool: 'tcplab',
-    generated_at: new Date().toISOString(),
-    fast: o.fast,
-    kernels: ordered.map((r) => r.kernel),
-    cells: ordered.flatMap((r) => r.cells),
-  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.kernelParallel, queue.length)) }, worker));
+  return document(true);
 }
