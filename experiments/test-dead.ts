@@ -14,7 +14,7 @@ import { rtoSchedule } from '../harness/model/rto.ts';
 import { eventsOf } from '../harness/model/schedule.ts';
 import { count, timing } from '../harness/verdict/judge.ts';
 import { packet, syscall } from '../harness/verdict/match.ts';
-import { APP_WAKEUP } from '../harness/verdict/tolerance.ts';
+import { APP_WAKEUP, SEND_RETURN } from '../harness/verdict/tolerance.ts';
 
 export default defineExperiment({
   id: 'test-dead',
@@ -59,6 +59,8 @@ export default defineExperiment({
 
   // The timers are armed by the one data segment's transmission.
   anchor: packet({ dir: 'c2s', class: 'data' }),
+  // Without a capture (--observers minimal): the write() that sent it.
+  anchorCall: { observe: syscall({ side: 'client', call: 'write' }), lag: SEND_RETURN },
 
   expect: (model) => {
     const rtos = eventsOf(model, 'rto');

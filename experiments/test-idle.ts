@@ -64,6 +64,8 @@ export default defineExperiment({
   // out right after. Under load the SYN-ACK's capture time can precede that
   // processing by milliseconds, so the ACK is the closer witness.
   anchor: packet({ dir: 'c2s', class: 'ack' }),
+  // Without a capture (--observers minimal): connect() resolves once that ACK is out.
+  anchorCall: { observe: syscall({ side: 'client', call: 'connect' }), lag: APP_WAKEUP },
 
   expect: (model) => {
     const probes = eventsOf(model, 'probe');

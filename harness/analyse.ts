@@ -20,15 +20,24 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
   const hz = job.context.hz !== undefined ? { hz: job.context.hz, hz_source: job.context.hz_source ?? ('assumed' as const) } : undefined;
   const kernelRef: KernelRef = hz ? { release: modelKernel, ...hz } : modelKernel;
   const prediction = def.predict(params, kernelRef, folder.rtt);
-  const judged = judge(prediction, def.anchor, def.expect(prediction, params, kernelRef), events, folder.sampleTimes, folder.sampleEnds);
+  const specs = def.expect(prediction, params, kernelRef);
+  // --observers minimal: no capture and no ss, so only what the calls show is judged,
+  // from the call that witnesses the anchor.
+  const minimal = report.observers === 'minimal';
+  const judgeable = minimal ? specs.filter((s) => s.observe.kind === 'syscall') : specs;
+  const unjudged = minimal ? specs.filter((s) => s.observe.kind !== 'syscall').map((s) => s.name) : [];
+  const noAnchor = minimal && !def.anchorCall ? `--observers minimal: no call witnesses ${def.id}'s anchor (a packet), so nothing can be judged; run it with the full observers` : undefined;
+  const judged = judge(prediction, minimal && def.anchorCall ? def.anchorCall.observe : def.anchor, judgeable, events, folder.sampleTimes, folder.sampleEnds, minimal ? def.anchorCall?.lag.s : 0);
 
   // A capture that lost packets cannot show that a packet was absent.
-  const captureCheck: Expectation = {
-    ...{ name: 'tcpdump dropped no packets', expected_s: null, observed_s: null, tolerance_s: null },
-    expected: 0,
-    observed: report.capture.droppedByKernel,
-    ok: report.capture.droppedByKernel === 0,
-  };
+  const captureCheck: Expectation[] = report.capture
+    ? [{
+        ...{ name: 'tcpdump dropped no packets', expected_s: null, observed_s: null, tolerance_s: null },
+        expected: 0,
+        observed: report.capture.droppedByKernel,
+        ok: report.capture.droppedByKernel === 0,
+      }]
+    : [];
   // A file cut short (tcpdump killed, disk full) keeps what it holds, but cannot show what came after.
   const completeCheck: Expectation = {
     ...{ name: 'the run folder\'s files are complete', expected_s: null, observed_s: null, tolerance_s: null },
@@ -38,7 +47,8 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
     ...(folder.incomplete.length ? { note: folder.incomplete.join('; ') } : {}),
   };
   // A skipped scenario observed nothing on purpose: there is nothing to judge.
-  const expectations = report.skipped ? [] : [...judged.expectations, captureCheck, completeCheck];
+  const skipped = report.skipped ?? noAnchor;
+  const expectations = skipped ? [] : [...judged.expectations, ...captureCheck, completeCheck];
   const scenarioFailed = report.scenarioError ?? (report.timedOut ? `the scenario did not finish within ${job.deadline_s} s` : undefined);
 
   let onNotesKernel;
@@ -62,7 +72,7 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
     sandbox: job.context.sandbox,
     params: job.params,
     sysctls: job.context.sysctls,
-    verdict: report.skipped ? 'skip' : scenarioFailed ? 'fail' : verdictOf(expectations),
+    verdict: skipped ? 'skip' : scenarioFailed ? 'fail' : verdictOf(expectations),
     runDir: path.resolve(runDir),
     expectations,
     events,
@@ -71,8 +81,9 @@ export async function analyseRunFolder(runDir: string): Promise<RunResult> {
     notes_saw: def.notesSaw,
     notes_comparison: comparison,
     capture: report.capture,
+    ...(minimal ? { observers: 'minimal' as const, unjudged } : {}),
     started_at: job.context.started_at,
-    ...(report.skipped ? { reason: report.skipped } : scenarioFailed ? { reason: scenarioFailed } : {}),
+    ...(skipped ? { reason: skipped } : scenarioFailed ? { reason: scenarioFailed } : {}),
   };
 }
 

@@ -36,7 +36,9 @@ import { diffCommand } from './diff/command.ts';
 import { runSoak, type SoakDoc } from './soak/run-soak.ts';
 import { formatSoak } from './soak/soak-text.ts';
 import { formatKillSoak, runKillSoak } from './soak/kill-soak.ts';
+import { formatObserverEffect, runObserverEffect } from './soak/observer-effect.ts';
 import { tune, WHILE_CHOICES } from './tune/index.ts';
+import { OBSERVER_CHOICES, type Observers } from './runner/job.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -83,6 +85,7 @@ async function exp(ref: string | undefined, o: ExpOptions): Promise<number> {
     backend,
     outDir: o.out,
     parallel,
+    observers: o.observers,
     progress: (label) => board.add(label),
   }).finally(async () => {
     board.stop();
@@ -136,6 +139,7 @@ interface ExpOptions {
   kernel?: string;
   modules?: string;
   privileged?: boolean;
+  observers: Observers;
   cleanup?: boolean;
   doctor?: boolean;
   json?: boolean;
@@ -234,6 +238,7 @@ interface SoakCliOptions {
   json?: boolean;
   out?: string;
   kills?: string;
+  observerEffect?: string;
 }
 
 /** `soak --kills N`: kill -9 the CLI mid-run N times and check that nothing of each run is left. */
@@ -264,8 +269,47 @@ async function killSoak(o: SoakCliOptions): Promise<number> {
   return doc.leaks ? 1 : 0;
 }
 
+/** `soak --observer-effect N`: what tcpdump and ss add to the timings they record. */
+async function observerEffect(o: SoakCliOptions): Promise<number> {
+  const rounds = positiveInt('--observer-effect', o.observerEffect!);
+  // The base forms unless --only says otherwise (matrixForms would bring every variant).
+  const forms = o.only ? matrixForms(o.only) : ['test-idle', 'test-dead'];
+  for (const f of forms) {
+    const { def } = lookup(f);
+    if (!def.anchorCall) throw new UsageError(`${f}: no call witnesses its anchor, so --observers minimal cannot time it`, 'use forms whose experiment has an anchorCall, e.g. --only test-idle,test-dead');
+  }
+  requireNode();
+  const backend = await selectBackend(o.backend, {});
+  if (backend.name === 'netns') await requireHostTools();
+  const out = o.out ?? path.join(PROJECT_DIR, 'results', `observer-effect-${newRunId()}`);
+  ensureOutDir(out);
+  const board = new ProgressBoard();
+  for (const f of forms) {
+    const { def, variant } = lookup(f);
+    resolveParams(def, variant, o.set, true);
+  }
+  const doc = await runObserverEffect({
+    forms,
+    sets: o.set,
+    rounds,
+    backend,
+    parallel: o.parallel === undefined ? defaultParallel(true) : positiveInt('--parallel', o.parallel),
+    outDir: out,
+    progress: (label) => board.add(label),
+  }).finally(async () => {
+    board.stop();
+    await backend.close?.();
+  });
+  fs.writeFileSync(path.join(out, 'observer-effect.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  fs.writeFileSync(path.join(out, 'observer-effect.md'), `${formatObserverEffect(doc)}\n`);
+  if (o.json) process.stdout.write(`${JSON.stringify(doc)}\n`);
+  (o.json ? process.stderr : process.stdout).write(`${formatObserverEffect(doc)}\n\nwritten: ${path.join(out, 'observer-effect.md')} and observer-effect.json\n`);
+  return doc.not_passing.length ? 1 : 0;
+}
+
 async function soak(o: SoakCliOptions): Promise<number> {
   if (o.kills !== undefined) return killSoak(o);
+  if (o.observerEffect !== undefined) return observerEffect(o);
   const runs = positiveInt('--runs', o.runs);
   const minutes = positiveInt('--minutes', o.minutes);
   const forms = matrixForms(o.only);
@@ -351,6 +395,11 @@ function program(): Command {
     .option('--kernel <version>', `run on another kernel in a vm: ${KERNEL_LABELS.join(', ')}, or a path to a kernel image (host: this machine's)`)
     .option('--modules <dir>', 'with --kernel path/to/vmlinuz: its lib/modules/<release> tree (optional)')
     .option('--privileged', 'docker only, opt-in: a privileged container instead of CAP_NET_ADMIN + CAP_NET_RAW')
+    .addOption(
+      new Option('--observers <which>', 'full: tcpdump, ss and tcp_info; minimal: tcp_info and the calls only, to check that watching does not change the timings (only expectations on calls are judged)')
+        .choices(OBSERVER_CHOICES)
+        .default('full'),
+    )
     .option('--cleanup', 'remove sandboxes earlier runs left behind (tcplab containers and network namespaces)')
     .option('--doctor', 'show what this machine offers (Docker engine and image, root, tools, kernel) and what is missing')
     .option('--json', 'print exactly one JSON document (the result) on stdout')
@@ -390,6 +439,7 @@ function program(): Command {
     .option('--json', 'print the soak document on stdout')
     .option('--out <dir>', 'folder for soak.md, soak.json and the kept run folders (default: results/soak-<id>)')
     .option('--kills <n>', 'instead of passes: kill -9 the CLI at a random moment of a fast run (the --only form, default test-idle) n times, and check nothing of it is left 5 s later')
+    .option('--observer-effect <rounds>', 'instead of passes: run the --only forms (default test-idle,test-dead, fast) with the full observers and with --observers minimal, rounds times each, and compare the calls\' median times')
     .action(async (o: SoakCliOptions) => {
       process.exitCode = await soak(o);
     });

@@ -12,7 +12,7 @@ import { resolveParams } from './experiment/resolve.ts';
 import { predictedEnd } from './model/schedule.ts';
 import type { RunResult } from './report/result.ts';
 import { runnerBundle } from './runner/bundle.ts';
-import type { RunnerJob } from './runner/job.ts';
+import type { Observers, RunnerJob } from './runner/job.ts';
 import { samplingMoments } from './runner/observers/sample-moments.ts';
 import type { KernelRef } from './model/kernel-ref.ts';
 import { sandboxHz } from './sandbox/kernel-hz.ts';
@@ -42,6 +42,8 @@ export interface RunOptions {
   runId?: string;
   /** Every stdout line of the runner (its events, echoed live). */
   onRunnerLine?: (line: string) => void;
+  /** What watches the run (default 'full'). */
+  observers?: Observers;
   /** Called once the model's prediction is known. */
   onStart?: (info: { sandbox: string; backend: string; kernel: string; predictedEnd_s: number; runDir: string }) => void;
 }
@@ -77,6 +79,7 @@ export async function runExperiment(o: RunOptions): Promise<RunResult> {
       predicted_s: samplingMoments(prediction.events),
       predicted_end_s: end,
       deadline_s: deadlineFor(end),
+      ...(o.observers === 'minimal' ? { observers: 'minimal' as const } : {}),
       context: {
         variant: variant ?? null,
         fast: o.fast,

@@ -8,6 +8,7 @@ import type { Schedule } from '../model/schedule.ts';
 import type { ScenarioContext } from '../runner/scenario.ts';
 import type { ExpectationSpec } from '../verdict/judge.ts';
 import type { Matcher } from '../verdict/match.ts';
+import type { Lag } from '../verdict/tolerance.ts';
 import type { ParamSpecs, ParamValues } from './params.ts';
 
 export interface Variant<P extends ParamSpecs> {
@@ -47,6 +48,12 @@ export interface ExperimentDef<P extends ParamSpecs = ParamSpecs> {
   scenario: (ctx: ScenarioContext<ParamValues<P>>) => Promise<void>;
   /** The observed event the model's times are measured from. */
   anchor: Matcher;
+  /**
+   * The call that witnesses the anchor when no capture exists (--observers
+   * minimal): the anchor's packet went out at most `lag` before it. Without
+   * one, such a run is a skip.
+   */
+  anchorCall?: { observe: Matcher; lag: Lag };
   /**
    * What to check, from the model's schedule for this run. `kernel` is the one
    * predict() was given: for a version fact the schedule does not show (model/tail-content.ts).

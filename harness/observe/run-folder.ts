@@ -31,15 +31,21 @@ export interface RunFolder {
 
 export async function readRunFolder(dir: string): Promise<RunFolder> {
   const file = (name: string) => path.join(dir, name);
-  for (const name of ['job.json', 'runner.json', 'capture.pcap', 'events.jsonl', 'ss.log']) {
-    if (!fs.existsSync(file(name))) {
-      throw new UsageError(`${dir} is not a complete run folder: ${name} is missing`, 'name a folder like results/<run-id>/<experiment>');
+  const require = (names: string[]) => {
+    for (const name of names) {
+      if (!fs.existsSync(file(name))) {
+        throw new UsageError(`${dir} is not a complete run folder: ${name} is missing`, 'name a folder like results/<run-id>/<experiment>');
+      }
     }
-  }
+  };
+  require(['job.json', 'runner.json', 'events.jsonl']);
   const job = JSON.parse(fs.readFileSync(file('job.json'), 'utf8')) as RunnerJob;
   const report = JSON.parse(fs.readFileSync(file('runner.json'), 'utf8')) as RunnerReport;
+  // --observers minimal ran no tcpdump and no ss: the calls and tcp_info are all there is.
+  const full = report.observers !== 'minimal';
+  if (full) require(['capture.pcap', 'ss.log']);
 
-  const { packets, cutOffBytes } = await readPcap(file('capture.pcap'));
+  const { packets, cutOffBytes } = full ? await readPcap(file('capture.pcap')) : { packets: [], cutOffBytes: 0 };
   const connections = connectionsIn(packets);
   const packetEvents = connections.flatMap((ends, i) =>
     classifyConnection(packets, ends, report.t0).map((p) => (connections.length > 1 ? { ...p, conn: i } : p)),
@@ -60,7 +66,7 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
   }
 
   const serverPort = connections[0]?.server.port;
-  const ssLog = fs.readFileSync(file('ss.log'), 'utf8');
+  const ssLog = full ? fs.readFileSync(file('ss.log'), 'utf8') : '';
   const timers = readSsLog(ssLog, serverPort);
   const sampleTimes = [...ssLog.matchAll(/^# t=([\d.]+)/gm)].map((m) => Number(m[1]));
   const sampleEnds = new Map([...ssLog.matchAll(/^# t=([\d.]+) end=([\d.]+)/gm)].map((m) => [Number(m[1]), Number(m[2])]));

@@ -40,7 +40,12 @@ export interface RunResult {
   notes_saw: string;
   /** The notes' kernel against this one, model and observation side by side. */
   notes_comparison: NotesComparison;
-  capture: CaptureStats;
+  /** null when no tcpdump ran (observers 'minimal'). */
+  capture: CaptureStats | null;
+  /** Set when the run had only tcp_info and the calls (--observers minimal). */
+  observers?: 'minimal';
+  /** The expectations such a run could not judge (they need the capture or ss), by name. */
+  unjudged?: string[];
   started_at: string;
   /** Why the verdict is skip, or what went wrong in the scenario. */
   reason?: string;
@@ -113,6 +118,8 @@ export const resultSchema = z
     verdict: z.enum(['pass', 'fail', 'skip']),
     runDir: z.string(),
     expectations: z.array(expectationSchema),
+    observers: z.literal('minimal').optional(),
+    unjudged: z.array(z.string()).optional(),
     events: z.array(eventSchema).refine((ev) => ev.every((e, i) => i === 0 || ev[i - 1]!.t <= e.t), 'events must be sorted by t'),
   })
   .loose()

@@ -39,11 +39,12 @@ export function formatSummary(r: RunResult): string {
     .join(' ');
   return [
     `${pc.bold(name)}  ${badge} ${passed}/${r.expectations.length}   kernel ${r.kernel}, ${r.backend}`,
-    pc.dim(`  params: ${params}   times from: ${r.prediction.anchor}${r.anchor_s !== null ? ` (t=${r.anchor_s.toFixed(3)} s)` : ''}`),
+    pc.dim(`  params: ${params}   times from: ${r.prediction.anchor}${r.observers === 'minimal' && r.anchor_s !== null ? ', seen by its call (no capture)' : ''}${r.anchor_s !== null ? ` (t=${r.anchor_s.toFixed(3)} s)` : ''}`),
     ...r.expectations.map(line),
     ...(r.reason ? [pc.red(`  ${r.reason}`)] : []),
+    ...(r.unjudged?.length ? [pc.dim(`  not judged (--observers minimal: no capture, no ss): ${r.unjudged.join('; ')}`)] : []),
     r.notes_comparison.differs ? pc.yellow(`  ${r.notes_comparison.line}`) : pc.dim(`  ${r.notes_comparison.line}`),
-    pc.dim(`  run folder: ${r.runDir}  (capture.pcap opens with tcpdump -r / Wireshark)`),
+    pc.dim(`  run folder: ${r.runDir}${r.capture ? '  (capture.pcap opens with tcpdump -r / Wireshark)' : ''}`),
     pc.dim(`  timeline:   ${r.runDir}/timeline.svg`),
   ].join('\n');
 }

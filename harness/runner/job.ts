@@ -3,6 +3,14 @@
 import type { HzSource } from '../model/kernel-ref.ts';
 import type { CaptureStats } from './observers/tcpdump.ts';
 
+/**
+ * What watches the run. 'full': tcpdump, ss (and netstat) sampling, tcp_info.
+ * 'minimal': tcp_info and the scenario's own calls only, to show that the
+ * observers do not change what they observe (--observers minimal).
+ */
+export type Observers = 'full' | 'minimal';
+export const OBSERVER_CHOICES = ['full', 'minimal'] as const satisfies readonly Observers[];
+
 export interface RunnerJob {
   /** `id` (the variant is already folded into params). */
   experiment: string;
@@ -13,6 +21,8 @@ export interface RunnerJob {
   predicted_end_s: number;
   /** The scenario is abandoned after this long (the model's end plus a margin). */
   deadline_s: number;
+  /** Absent in older run folders: 'full'. */
+  observers?: Observers;
   /** Not used by the runner: what `tcplab analyse` needs to re-judge the folder. */
   context: RunContext;
 }
@@ -36,8 +46,11 @@ export interface RunContext {
 export interface RunnerReport {
   /** Epoch seconds of the scenario start: pcap timestamps minus t0 give `t`. */
   t0: number;
-  capture: CaptureStats;
+  /** null when no tcpdump ran (observers 'minimal'). */
+  capture: CaptureStats | null;
   node: string;
+  /** Set when only tcp_info and the calls were recorded (RunnerJob.observers). */
+  observers?: 'minimal';
   timedOut: boolean;
   scenarioError?: string;
   /** Why the scenario could not be run here (ctx.skip). */

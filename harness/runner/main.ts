@@ -18,6 +18,7 @@ import { CommandSampler, NETSTAT, SS } from './observers/command-sampler.ts';
 import { Tcpdump } from './observers/tcpdump.ts';
 import { scenarioContext, SkipScenario, type SocketRegistry } from './scenario.ts';
 import { TcpInfoSampler } from './observers/tcp-info-sampler.ts';
+import { TcpInfoTicker } from './observers/tcp-info-ticker.ts';
 
 /** Packets still in flight when the scenario returns (e.g. the RST) get this long to be captured. */
 const CAPTURE_TAIL_S = 0.3;
@@ -35,21 +36,25 @@ async function main(runDir: string): Promise<number> {
   const firewall = new Firewall(log);
 
   const tcpInfo = new TcpInfoSampler(sockets, log);
-  const ss = new CommandSampler(SS, file('ss.log'), now, job.predicted_s, (t, lines) => {
-    tcpInfo.sample();
-    // Echoed for the host's live status line only; ss.log is the record.
-    process.stdout.write(JSON.stringify({ kind: 'ss', t, lines }) + '\n');
-  });
+  // --observers minimal: no tcpdump, no ss or netstat, only tcp_info and the calls.
+  const full = job.observers !== 'minimal';
+  const ss = full
+    ? new CommandSampler(SS, file('ss.log'), now, job.predicted_s, (t, lines) => {
+        tcpInfo.sample();
+        // Echoed for the host's live status line only; ss.log is the record.
+        process.stdout.write(JSON.stringify({ kind: 'ss', t, lines }) + '\n');
+      })
+    : new TcpInfoTicker(tcpInfo, now, job.predicted_s);
 
-  const netstat = def.netstat ? new CommandSampler(NETSTAT, file('netstat.log'), now, job.predicted_s) : undefined;
+  const netstat = full && def.netstat ? new CommandSampler(NETSTAT, file('netstat.log'), now, job.predicted_s) : undefined;
 
-  const tcpdump = await Tcpdump.start(file('capture.pcap'));
+  const tcpdump = full ? await Tcpdump.start(file('capture.pcap')) : undefined;
   let stopping = false;
   const teardown = async (): Promise<RunnerReport['capture']> => {
     stopping = true;
     await ss.stop();
     await netstat?.stop();
-    const capture = await tcpdump.stop();
+    const capture = (await tcpdump?.stop()) ?? null;
     await firewall.removeAll().catch(() => {});
     for (const s of sockets.values()) s.destroy();
     return capture;
@@ -94,6 +99,7 @@ async function main(runDir: string): Promise<number> {
     t0: clock.t0,
     capture,
     node: process.version,
+    ...(full ? {} : { observers: 'minimal' as const }),
     timedOut,
     ...(scenarioError ? { scenarioError } : {}),
     ...(skipped ? { skipped } : {}),

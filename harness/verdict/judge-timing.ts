@@ -31,7 +31,7 @@ export const find = (m: Matcher, o: Observed): Located | undefined => locate(m, 
  * packet, when one is expected) is found first, so that every timing, and every
  * second observation of the same event, can be chained from what was observed.
  */
-export function timingJudge(schedule: Schedule, anchor_t: number, specs: readonly ExpectationSpec[], o: Observed): (s: TimingSpec) => Expectation {
+export function timingJudge(schedule: Schedule, anchor_t: number, specs: readonly ExpectationSpec[], o: Observed, anchorLag_s = 0): (s: TimingSpec) => Expectation {
   const witness = new Map<string, number>();
   for (const s of specs) {
     if (s.kind !== 'timing' || s.observe.kind !== 'packet' || witness.has(s.predicted)) continue;
@@ -41,7 +41,8 @@ export function timingJudge(schedule: Schedule, anchor_t: number, specs: readonl
 
   const estimates = new Map<string, Estimate>();
   const estimate = (id: string | null): Estimate => {
-    if (id === null) return { t: anchor_t, early: 0, late: 0 };
+    // A call seen after the anchor's packet: the anchor itself may have been up to anchorLag_s earlier.
+    if (id === null) return { t: anchor_t, early: anchorLag_s, late: 0 };
     const seen = witness.get(id);
     if (seen !== undefined) return { t: seen, early: 0, late: 0 };
     const cached = estimates.get(id);
@@ -76,7 +77,7 @@ export function timingJudge(schedule: Schedule, anchor_t: number, specs: readonl
     let lo = expected - base.early - w.early_s;
     const hi = expected + base.late + w.late_s;
     // The model may allow the event at an earlier firing (a bound crossed by lateness).
-    if (e.earliest_at_s !== undefined && witnessed === undefined) lo = Math.min(lo, anchor_t + e.earliest_at_s - w.early_s);
+    if (e.earliest_at_s !== undefined && witnessed === undefined) lo = Math.min(lo, anchor_t - anchorLag_s + e.earliest_at_s - w.early_s);
     const common = {
       name: s.name,
       expected_s: r6(expected),

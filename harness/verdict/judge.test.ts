@@ -101,6 +101,17 @@ describe('judge', () => {
     expect(judge(schedule, packet({ class: 'synack' }), spec, [pkt(0, 'synack', 's2c'), ev('ECONNRESET')]).expectations[0]).toMatchObject({ ok: false, observed: 'ECONNRESET' });
     expect(judge(schedule, packet({ class: 'synack' }), spec, [pkt(0, 'synack', 's2c')]).expectations[0]).toMatchObject({ ok: false, observed: null });
   });
+
+  it('with the anchor seen by a call (no capture), widens only the early side by the call\'s lag', () => {
+    const call = (t: number, error?: string): TimelineEvent => ({ t, kind: 'syscall', side: 'client', call: error ? 'read' : 'connect', ...(error ? { error } : { result: 0 }) });
+    const events = [call(0.01), call(2.02, 'ETIMEDOUT')];
+    const anchor = syscall({ side: 'client', call: 'connect' });
+    const [, , plain] = judge(schedule, anchor, specs, events).expectations;
+    const [, , lagged] = judge(schedule, anchor, specs, events, [], new Map(), 0.01).expectations;
+    expect(lagged!.expected_s).toBe(plain!.expected_s);
+    expect(lagged!.window_s![0]).toBeCloseTo(plain!.window_s![0] - 0.01, 9);
+    expect(lagged!.window_s![1]).toBe(plain!.window_s![1]);
+  });
 });
 
 

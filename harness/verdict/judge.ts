@@ -22,6 +22,8 @@ export function judge(
   sampleTimes: readonly number[] = [],
   /** When each ss sample (by its start time) finished: see match.ts observe(). */
   sampleEnds: ReadonlyMap<number, number> = new Map(),
+  /** The anchor is a call seen up to this long after the anchor's moment (ExperimentDef.anchorCall). */
+  anchorLag_s = 0,
 ): Judgement {
   const observed = { events, sampleTimes, sampleEnds };
   const anchorEvent = find(anchor, observed);
@@ -38,7 +40,7 @@ export function judge(
       })),
     };
   }
-  const timing = timingJudge(schedule, anchorEvent.t, specs, observed);
+  const timing = timingJudge(schedule, anchorEvent.t, specs, observed, anchorLag_s);
   const expectations = specs.map((s) => (s.kind === 'outcome' ? judgeOutcome(s, events) : s.kind === 'count' ? judgeCount(s, events) : timing(s)));
   return { anchor_s: r6(anchorEvent.t), expectations };
 }

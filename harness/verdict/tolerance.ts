@@ -30,6 +30,17 @@ export interface Lag {
 export const APP_WAKEUP: Lag = { s: 0.010, why: 'epoll wakeup + libuv read + runner timestamp (userspace sees the error after the kernel acts)' };
 
 /**
+ * A write() is stamped when the call returns, after the kernel has sent its segment
+ * (tcp_sendmsg pushes it inside the call on an idle connection). Measured in the
+ * soak's recorded test-dead runs (21 runs, netns and docker): the stamp came 0.13 to
+ * 0.58 ms after the segment's capture time. Allowed: APP_WAKEUP's bound, since a
+ * loaded runner can lose the CPU between the kernel's return and its stamp just as
+ * it can before an epoll wakeup. Used only when no capture shows the segment
+ * (ExperimentDef.anchorCall, --observers minimal).
+ */
+export const SEND_RETURN: Lag = { s: APP_WAKEUP.s, why: 'write() is stamped after it returns, once the kernel has sent the segment' };
+
+/**
  * A call the runner makes when one of its timers fires (a script's sleep, a scripted
  * moment, a write loop's interval): Node's setTimeout wakes up late, by the timer's
  * own slack and by however long the runner waits for a CPU. Not an epoll wakeup, and
