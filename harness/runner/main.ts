@@ -19,15 +19,16 @@ import { Tcpdump } from './observers/tcpdump.ts';
 import { scenarioContext, SkipScenario, type SocketRegistry } from './scenario.ts';
 import { TcpInfoSampler } from './observers/tcp-info-sampler.ts';
 import { TcpInfoTicker } from './observers/tcp-info-ticker.ts';
+import { type WorkFolder, workFolder } from './work-folder.ts';
 
 /** Packets still in flight when the scenario returns (e.g. the RST) get this long to be captured. */
 const CAPTURE_TAIL_S = 0.3;
 
-async function main(runDir: string): Promise<number> {
+async function main(runDir: string, work: WorkFolder): Promise<number> {
   requireNode(); // socket options depend on it: fail loudly, never run without them
   const job: RunnerJob = JSON.parse(fs.readFileSync(path.join(runDir, 'job.json'), 'utf8'));
   const { def } = lookup(job.experiment);
-  const file = (name: string) => path.join(runDir, name);
+  const file = (name: string) => path.join(work.dir, name);
 
   let clock: ScenarioClock | undefined;
   const now = () => clock?.now() ?? 0;
@@ -60,10 +61,12 @@ async function main(runDir: string): Promise<number> {
     return capture;
   };
   // The host closes our stdin when it goes away (crash, Ctrl-C): never outlive it.
-  process.stdin.on('end', () => void teardown().finally(() => process.exit(130)));
+  // What was recorded is kept whatever ends the run (work.publish()).
+  const stop = (code: number) => void teardown().finally(() => { work.publish(); process.exit(code); });
+  process.stdin.on('end', () => stop(130));
   process.stdin.resume();
-  process.on('SIGTERM', () => void teardown().finally(() => process.exit(143)));
-  process.on('SIGINT', () => void teardown().finally(() => process.exit(130)));
+  process.on('SIGTERM', () => stop(143));
+  process.on('SIGINT', () => stop(130));
 
   clock = new ScenarioClock();
   ss.start();
@@ -94,6 +97,7 @@ async function main(runDir: string): Promise<number> {
   if (stopping) return 130;
   const capture = await teardown();
   log.close();
+  work.publish();
 
   const report: RunnerReport = {
     t0: clock.t0,
@@ -104,7 +108,7 @@ async function main(runDir: string): Promise<number> {
     ...(scenarioError ? { scenarioError } : {}),
     ...(skipped ? { skipped } : {}),
   };
-  fs.writeFileSync(file('runner.json'), JSON.stringify(report, null, 2) + '\n');
+  fs.writeFileSync(path.join(runDir, 'runner.json'), JSON.stringify(report, null, 2) + '\n');
   return 0;
 }
 
@@ -113,9 +117,15 @@ if (!runDir) {
   process.stderr.write('usage: runner <run folder with job.json>\n');
   process.exit(2);
 }
-main(runDir).then(
+const work = workFolder(runDir);
+main(runDir, work).then(
   (code) => process.exit(code),
   (err: unknown) => {
+    try {
+      work.publish();
+    } catch {
+      // the error below is the one to report
+    }
     process.stderr.write(`runner failed: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(3);
   },

@@ -51,12 +51,13 @@ class NamespaceSandbox extends BaseSandbox {
     facts: SandboxFacts,
     private readonly host: CommandHost,
     private readonly spec: SandboxSpec,
+    private readonly env: Record<string, string>,
   ) {
     super(backend, name, facts, 'netns');
   }
 
   protected run(file: string, args: readonly string[], options: ExecOptions): Promise<ExecResult> {
-    return this.host.runLines(['ip', 'netns', 'exec', this.name, file, ...args], { ...options, cwd: this.spec.projectDir });
+    return this.host.runLines(['ip', 'netns', 'exec', this.name, file, ...args], { ...options, env: { ...this.env, ...options.env }, cwd: this.spec.projectDir });
   }
 
   protected remove(): Promise<void> {
@@ -64,7 +65,8 @@ class NamespaceSandbox extends BaseSandbox {
   }
 }
 
-export async function createNamespaceSandbox(host: CommandHost, backend: BackendName, spec: SandboxSpec): Promise<Sandbox> {
+/** env: what every command run inside gets (the vm backend's TCPLAB_SCRATCH). */
+export async function createNamespaceSandbox(host: CommandHost, backend: BackendName, spec: SandboxSpec, env: Record<string, string> = {}): Promise<Sandbox> {
   const name = namespaceName(spec.label);
   await must(host, ['ip', 'netns', 'add', name]);
   return setUpOrRemove(
@@ -76,7 +78,7 @@ export async function createNamespaceSandbox(host: CommandHost, backend: Backend
       }
       const facts = parseReadback(await must(host, ['ip', 'netns', 'exec', name, 'sh', '-c', READBACK_SCRIPT]));
       assertSysctlsHeld(spec.sysctls, facts.sysctls);
-      return new NamespaceSandbox(backend, name, facts, host, spec);
+      return new NamespaceSandbox(backend, name, facts, host, spec, env);
     },
     () => destroyNamespace(host, name),
   );

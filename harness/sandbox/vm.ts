@@ -15,6 +15,7 @@ import type { Backend, SandboxSpec } from './sandbox.ts';
 import { cleanupGuests, Guest } from './vm/guest.ts';
 import { cacheRoot, type GuestKernel } from './vm/kernels.ts';
 import type { Accel } from './vm/qemu-args.ts';
+import { warmUpScript } from './vm/warm-up.ts';
 
 /** What the vm backend needs on the host, with the package that brings it. */
 const TOOLS: readonly (readonly [string, string])[] = [
@@ -24,6 +25,9 @@ const TOOLS: readonly (readonly [string, string])[] = [
   ['xz', 'xz-utils'],
   ['setpriv', 'util-linux'],
 ];
+
+/** On the guest's own tmpfs (/run, initramfs-init.sh), not on a share. */
+const GUEST_SCRATCH = '/run/tcplab';
 
 export interface VmBackend extends Backend {
   readonly name: 'vm';
@@ -104,7 +108,12 @@ export function createVmBackend(kernel: GuestKernel): VmBackend {
         const accel = await chooseAccel(kernel, outDir);
         note(`tcplab: booting ${kernel.release} under qemu (${accel === 'kvm' ? 'KVM' : 'TCG on instruction-counted time: no usable /dev/kvm'})…`);
         guest = await Guest.boot({ kernel, outDir, accel });
-        note(`tcplab: ${guest.release} answered after ${guest.boot_s.toFixed(1)} s`);
+        const started = Date.now();
+        const warm = await guest.run(['sh', '-c', warmUpScript()]);
+        note(
+          `tcplab: ${guest.release} answered after ${guest.boot_s.toFixed(1)} s; ` +
+            `${warm.stdout.trim() || 0} files of the scenarios' tools put on its tmpfs and their modules loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
         return guest;
       })();
       return booting;
@@ -112,7 +121,8 @@ export function createVmBackend(kernel: GuestKernel): VmBackend {
 
     async create(spec: SandboxSpec) {
       if (!guest) throw new PrerequisiteError('the vm backend was used before its guest booted', 'this is a tcplab bug: call start() first');
-      return createNamespaceSandbox(guest, 'vm', spec);
+      // The runner writes on the guest's tmpfs and moves its files at the end (runner/work-folder.ts).
+      return createNamespaceSandbox(guest, 'vm', spec, { TCPLAB_SCRATCH: GUEST_SCRATCH });
     },
 
     hasSysctl(name: string) {
