@@ -33,7 +33,7 @@ describe('qemu command line', () => {
   });
 
   it('runs TCG on instruction-counted time with one CPU, KVM with the CPUs asked for', () => {
-    expect(qemuArgs(spec).slice(0, 8)).toEqual(['-accel', 'tcg,thread=single', '-cpu', 'max', '-icount', 'shift=0,sleep=on', '-smp', '1']);
+    expect(qemuArgs(spec).slice(0, 8)).toEqual(['-accel', 'tcg,thread=single', '-cpu', 'max', '-icount', 'shift=0,sleep=off', '-smp', '1']);
     expect(qemuArgs({ ...spec, accel: 'kvm' }).slice(0, 6)).toEqual(['-accel', 'kvm', '-cpu', 'host', '-smp', '2']);
   });
 

@@ -32,17 +32,26 @@ function word(what: string, value: string): string {
 
 /**
  * Under TCG the guest runs on instruction-counted virtual time (-icount): each
- * guest instruction is 1 ns (shift=0), and an idle guest's clock follows real
- * time (sleep=on). Without it, the emulation's slowness (10-16x) and host load
- * show up in guest time: measured in a 6.1 guest under multi-threaded TCG,
- * loopback handshake RTTs of 0.3-13.5 ms (jiffy-sized, so every RTO moved),
- * RTO retransmissions 15-105 ms late and read() waking 96 ms after the RST.
- * With -icount the same guest measured a 21 µs RTT and kernel timers within
- * their wheel windows, and a busy host only stretches wall time, not guest time.
+ * guest instruction is 1 ns (shift=0). Without it, the emulation's slowness
+ * (10-16x) and host load show up in guest time: measured in a 6.1 guest under
+ * multi-threaded TCG, loopback handshake RTTs of 0.3-13.5 ms (jiffy-sized, so
+ * every RTO moved), RTO retransmissions 15-105 ms late and read() waking 96 ms
+ * after the RST. With -icount the same guest measured a 21 µs RTT and kernel
+ * timers within their wheel windows, and a busy host only stretches wall time.
+ *
+ * sleep=off: when the guest idles, its clock jumps to its next timer at once
+ * instead of waiting for it in real time (qemu's icount_start_warp_timer(): "we
+ * never let VCPUs sleep ... useful when we want a deterministic execution time,
+ * isolated from host latencies"). A scenario is mostly waiting for kernel timers,
+ * so the fast catalogue on 6.1 went from 22 min to under 5, and test-pacing's
+ * 5.5-minute orphan from 486 s to 31 s of wall time. The price: a guest that
+ * waits for the host (a 9p read or write) sees that wait as a jump too, so
+ * nothing a scenario does may touch a share (vm/warm-up.ts, runner/work-folder.ts).
+ *
  * icount needs single-threaded TCG, and secondary CPUs fail to calibrate under
  * it (calibrate_delay_direct), so such a guest has one CPU.
  */
-const TCG_ICOUNT = ['-accel', 'tcg,thread=single', '-cpu', 'max', '-icount', 'shift=0,sleep=on', '-smp', '1'];
+const TCG_ICOUNT = ['-accel', 'tcg,thread=single', '-cpu', 'max', '-icount', 'shift=0,sleep=off', '-smp', '1'];
 
 export function qemuArgs(s: QemuSpec): string[] {
   const share = (tag: string, dir: string, readonly: boolean, extra = '') =>
