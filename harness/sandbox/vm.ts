@@ -29,6 +29,9 @@ const TOOLS: readonly (readonly [string, string])[] = [
 /** On the guest's own tmpfs (/run, initramfs-init.sh), not on a share. */
 const GUEST_SCRATCH = '/run/tcplab';
 
+/** Guest time the warm-up may take (it measured 2-6 s on an idle host). */
+const WARM_UP_GUEST_TIMEOUT_MS = 600_000;
+
 export interface VmBackend extends Backend {
   readonly name: 'vm';
   readonly kernel: GuestKernel;
@@ -109,7 +112,17 @@ export function createVmBackend(kernel: GuestKernel): VmBackend {
         note(`tcplab: booting ${kernel.release} under qemu (${accel === 'kvm' ? 'KVM' : 'TCG on instruction-counted time: no usable /dev/kvm'})…`);
         guest = await Guest.boot({ kernel, outDir, accel });
         const started = Date.now();
-        const warm = await guest.run(['sh', '-c', warmUpScript()]);
+        // It copies from the host, and every wait for the host moves a jumping guest clock
+        // on (measured: 60 s of guest time used up in 8 s while docker runs loaded the host),
+        // so its limit is generous; it must succeed, or no timing in this guest would hold.
+        const warm = await guest.run(['sh', '-c', warmUpScript()], WARM_UP_GUEST_TIMEOUT_MS);
+        if (warm.exitCode !== 0 || !/^\d+$/.test(warm.stdout.trim())) {
+          await guest.shutdown();
+          throw new PrerequisiteError(
+            `the ${kernel.release} guest could not copy the scenarios' tools off the host's share (${warm.stderr.trim() || `exit ${warm.exitCode}`})`,
+            'retry; if it persists, run npm run exp -- --doctor',
+          );
+        }
         note(
           `tcplab: ${guest.release} answered after ${guest.boot_s.toFixed(1)} s; ` +
             `${warm.stdout.trim() || 0} files of the scenarios' tools put on its tmpfs and their modules loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`,

@@ -204,10 +204,10 @@ export class Guest implements CommandHost {
     return { exitCode: m.code ?? undefined, stderr: m.stderr, timedOut: m.timedOut, ...(m.signal ? { signal: m.signal } : {}) };
   }
 
-  async run(argv: readonly string[]): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }> {
+  async run(argv: readonly string[], timeoutMs = 60_000): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }> {
     const lines: string[] = [];
-    const r = await this.runLines(argv, { cwd: '/', timeoutMs: 60_000, onLine: (l) => lines.push(l) });
-    return { exitCode: r.exitCode, stdout: lines.join('\n'), stderr: r.stderr };
+    const r = await this.runLines(argv, { cwd: '/', timeoutMs, onLine: (l) => lines.push(l) });
+    return { exitCode: r.exitCode, stdout: lines.join('\n'), stderr: r.stderr + (r.timedOut ? `timed out after ${timeoutMs / 1000} s of guest time` : '') };
   }
 
   /** Idempotent: closes the port (the agent then powers the guest off), kills qemu if it lingers, removes the folder. */

@@ -10,8 +10,11 @@
 //     loaded now, not at a scripted moment.
 // The run folder's writes go to the guest's tmpfs too (runner/work-folder.ts).
 
-/** Started during scenarios: the sampler's shell and ss/netstat, the firewall, netem. */
-export const SCENARIO_TOOLS = ['sh', 'nice', 'ss', 'netstat', 'iptables', 'tc', 'tcpdump'] as const;
+/**
+ * Started during scenarios: the sampler's shell and ss/netstat, the firewall, netem;
+ * and around them, by each sandbox's setup and removal: ip, sysctl, kill, cat, uname.
+ */
+export const SCENARIO_TOOLS = ['sh', 'nice', 'ss', 'netstat', 'iptables', 'tc', 'tcpdump', 'ip', 'sysctl', 'kill', 'cat', 'uname'] as const;
 
 /** Opened by those tools at run time (besides their libraries), per strace. */
 export const SCENARIO_FILES = [
