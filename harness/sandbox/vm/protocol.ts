@@ -4,6 +4,7 @@
 /** Host → guest. */
 export type HostMessage =
   | { op: 'hello' }
+  // timeoutMs: a limit on the guest's clock, kept by the agent. The host keeps its limits on its own clock (guest.ts).
   | { op: 'exec'; id: number; argv: readonly string[]; cwd: string; env?: Record<string, string>; timeoutMs?: number }
   | { op: 'kill'; id: number; signal?: string };
 
