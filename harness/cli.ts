@@ -415,7 +415,7 @@ function program(): Command {
     .option('--fast', 'the fast forms (minutes for the catalogue instead of ~16 min per kernel); writes matrix-fast.md')
     .option('--set <name=value>', 'override a parameter in every run (repeatable)', collect, [])
     .option('--parallel <n>', 'runs at once inside one kernel (default 4 with --fast, else 8)')
-    .option('--kernel-parallel <n>', 'kernels at once (default 1: a TCG guest keeps both cores busy while its runners start)', '1')
+    .option('--kernel-parallel <n>', 'kernels at once (default 1: beside another column a loaded host answers a guest\'s share slowly, and a guest\'s clock runs on while it waits)', '1')
     .addOption(new Option('--backend <name>', 'where the host column runs').choices(['auto', 'netns', 'docker']).default('auto'))
     .option('--json', 'print the matrix document on stdout')
     .option('--out <dir>', 'parent folder of run folders and of the matrix files', path.join(PROJECT_DIR, 'results'))

@@ -1,8 +1,11 @@
 // `npm run matrix`: the catalogue on several kernels, one column each. A
 // Debian kernel runs in one guest (vm backend) booted once for all its
 // experiments; `host` runs where `exp` would (docker or netns). Kernels run one
-// after another by default: a TCG guest keeps both cores busy while its runners
-// start, and a second guest beside it would push timers out of their windows.
+// after another by default. Measured with --kernel-parallel 2 (the host column
+// beside a 5.10 guest): the guest's waits for its 9p share, slow on the loaded
+// host, moved its jumping clock on (vm/qemu-args.ts): a scenario began 4.4 s late
+// and an iptables rule took 3.1 s of guest time, so the sampling plan missed a
+// 0.4 s state.
 import { selectBackend, startVm } from '../sandbox/select.ts';
 import type { Backend } from '../sandbox/sandbox.ts';
 import type { VmBackend } from '../sandbox/vm.ts';
