@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type RunResources, describeResources, nothingLeft, resourcesOf } from './run-resources.ts';
+import { soakDocHeader, type SoakDocHeader } from './soak-doc-header.ts';
 
 /** The bound: a killed run's resources are gone within this. */
 export const CLEAN_WITHIN_MS = 5_000;
@@ -24,12 +25,7 @@ export interface KillTrial {
   leaked: string[];
 }
 
-export interface KillSoakDoc {
-  tool: 'tcplab';
-  kind: 'kill-soak';
-  started_at: string;
-  wall_s: number;
-  backend: string;
+export interface KillSoakDoc extends SoakDocHeader<'kill-soak'> {
   form: string;
   /** How long one unkilled run took end to end; kill moments are drawn from [0, 1.2 × this]. */
   run_ms: number;
@@ -123,11 +119,7 @@ export async function runKillSoak(o: KillSoakOptions): Promise<KillSoakDoc> {
   const phases: Partial<Record<KillPhase, number>> = {};
   for (const t of trials) phases[t.phase] = (phases[t.phase] ?? 0) + 1;
   return {
-    tool: 'tcplab',
-    kind: 'kill-soak',
-    started_at: new Date(started).toISOString(),
-    wall_s: Math.round((Date.now() - started) / 100) / 10,
-    backend: o.backend,
+    ...soakDocHeader('kill-soak', started, o.backend),
     form: o.form,
     run_ms: runMs,
     kills: trials.length,

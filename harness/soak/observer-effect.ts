@@ -13,6 +13,7 @@ import type { Backend } from '../sandbox/sandbox.ts';
 import type { Observers } from '../runner/job.ts';
 import { locate } from '../verdict/match.ts';
 import { quantile } from './margins.ts';
+import { soakDocHeader, type SoakDocHeader } from './soak-doc-header.ts';
 
 export interface ObserverEffectRow {
   form: string;
@@ -35,12 +36,7 @@ export interface ObserverEffectRow {
   resolution_ms: number;
 }
 
-export interface ObserverEffectDoc {
-  tool: 'tcplab';
-  kind: 'observer-effect';
-  started_at: string;
-  wall_s: number;
-  backend: string;
+export interface ObserverEffectDoc extends SoakDocHeader<'observer-effect'> {
   rounds: number;
   sets: string[];
   /** Runs that failed or could not run, by mode: they still count, if they have the events. */
@@ -164,11 +160,7 @@ export async function runObserverEffect(o: ObserverEffectOptions): Promise<Obser
     }
   }
   return {
-    tool: 'tcplab',
-    kind: 'observer-effect',
-    started_at: new Date(started).toISOString(),
-    wall_s: Math.round((Date.now() - started) / 100) / 10,
-    backend: o.backend.name,
+    ...soakDocHeader('observer-effect', started, o.backend.name),
     rounds: o.rounds,
     sets: [...o.sets],
     not_passing: notPassing,

@@ -9,6 +9,7 @@ import type { RunResult } from '../report/result.ts';
 import { type RunOutcome, runMany } from '../run-many.ts';
 import type { Backend } from '../sandbox/sandbox.ts';
 import { type ClassSummary, type Sample, samplesOf, summarise, wakeupSamplesOf } from './margins.ts';
+import { soakDocHeader, type SoakDocHeader } from './soak-doc-header.ts';
 
 export interface SoakOptions {
   forms: readonly string[];
@@ -37,12 +38,7 @@ export interface SoakFailure {
   runDir?: string;
 }
 
-export interface SoakDoc {
-  tool: 'tcplab';
-  kind: 'soak';
-  started_at: string;
-  wall_s: number;
-  backend: string;
+export interface SoakDoc extends SoakDocHeader<'soak'> {
   fast: boolean;
   parallel: number;
   forms: number;
@@ -74,11 +70,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakDoc> {
   let longest = 0;
   const deadline = started + o.minutes * 60_000;
   const snapshot = (): SoakDoc => ({
-    tool: 'tcplab',
-    kind: 'soak',
-    started_at: new Date(started).toISOString(),
-    wall_s: Math.round((Date.now() - started) / 100) / 10,
-    backend: o.backend.name,
+    ...soakDocHeader('soak', started, o.backend.name),
     fast: o.fast,
     parallel: o.parallel,
     forms: o.forms.length,
