@@ -121,7 +121,7 @@ export function createVmBackend(kernel: GuestKernel): VmBackend {
         }
         note(
           `tcplab: ${guest.release} answered after ${guest.boot_s.toFixed(1)} s; ` +
-            `${warm.stdout.trim() || 0} files of the scenarios' tools put on its tmpfs and their modules loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+            `${warm.stdout.trim()} files of the scenarios' tools put on its tmpfs and their modules loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`,
         );
         return guest;
       })();

@@ -4,8 +4,8 @@
 /** Host → guest. */
 export type HostMessage =
   | { op: 'hello' }
-  // timeoutMs: a limit on the guest's clock, kept by the agent. The host keeps its limits on its own clock (guest.ts).
-  | { op: 'exec'; id: number; argv: readonly string[]; cwd: string; env?: Record<string, string>; timeoutMs?: number }
+  // No time limit: the host keeps limits on its own clock and sends kill (guest.ts).
+  | { op: 'exec'; id: number; argv: readonly string[]; cwd: string; env?: Record<string, string> }
   | { op: 'kill'; id: number; signal?: string };
 
 /** Guest → host. */
