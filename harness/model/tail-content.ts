@@ -21,15 +21,19 @@
 //   flight in one segment. (The notes on 4.19: 201:211 twice, then 201:241 after the
 //   server's read of 40 bytes.)
 // - net/ipv4/tcp.c tcp_eat_recv_skb() → net/core/skbuff.c skb_attempt_defer_free() (5.19+,
-//   68822bdf76f1): a read on another CPU than the one that allocated the skb only queues
-//   it on that CPU's defer list, freed at its next NET_RX softirq (skb_defer_free_flush()).
-//   Until then the sender's skb is still cloned, so the first RTO after the read may
-//   still resend the first write alone (seen on 6.18: merged from the second RTO on).
+//   68822bdf76f1): a read on another CPU than skb->alloc_cpu (set in __alloc_skb() by the
+//   sender's tcp_sendmsg(), copied to its clones by __copy_skb_header()) only queues the
+//   skb on that CPU's defer list, freed at its next NET_RX softirq (skb_defer_free_flush()
+//   in net_rx_action()). Until then the sender's skb is still cloned and each RTO resends
+//   the first write alone; nothing bounds how long (seen on 6.18: two RTOs after the read
+//   still unmerged when the retransmit timer kept firing on the reader's CPU). A read on
+//   alloc_cpu itself frees at once (`cpu == raw_smp_processor_id()` → nodefer), so a lab
+//   that writes and reads on one CPU sees the merge from the first RTO after the read.
 //   Sysctl net.core.skb_defer_max is global, not per namespace, so a lab cannot turn it off.
 //   Before 5.19 (kernel-facts.ts skbDeferFreePerCpu) the reader frees the skb itself
-//   before read() returns (sk_eat_skb() → __kfree_skb(); 5.17-5.18 via sk->defer_list,
-//   flushed by sk_defer_free_flush() right after release_sock() in tcp_recvmsg()), so
-//   the first RTO after the read is merged: the notes' 4.19 capture shows 201:241 at once.
+//   before read() returns on any CPU (sk_eat_skb() → __kfree_skb(); 5.17-5.18 via
+//   sk->defer_list, flushed by sk_defer_free_flush() right after release_sock() in
+//   tcp_recvmsg()): the notes' 4.19 capture shows 201:241 at once.
 
 import { factsFor } from './kernel-facts.ts';
 import { releaseOf, type KernelRef } from './kernel-ref.ts';
@@ -43,6 +47,8 @@ export interface TailContentParams {
   nodelay: boolean;
   /** The sender's MSS (65483 on lo with timestamps). */
   mss?: number;
+  /** The read runs on the CPU the writes ran on (the lab holds its thread there); default true. */
+  read_on_write_cpu?: boolean;
 }
 
 export interface TailContent {
@@ -56,7 +62,10 @@ export interface TailContent {
   retransUnread: number;
   /** An RTO retransmission once the receiver has read everything: all of it, merged. */
   retransRead: number;
-  /** RTO retransmissions after the read that may still be unmerged (the deferred free, 5.19+; 0 before). */
+  /**
+   * RTO retransmissions after the read that may still be unmerged: 0 when the read frees the
+   * skbs itself; Infinity when it only defers them to another CPU (5.19+), as nothing bounds it.
+   */
   unmergedAfterRead: number;
   /** Bytes the receiver can read although none of its ACKs arrive. */
   delivered: number;
@@ -65,13 +74,14 @@ export interface TailContent {
 const LO_MSS = 65483;
 
 /**
- * What the segments carry. `kernel` decides whether a retransmission right after the
- * read may still be unmerged (skbDeferFreePerCpu, 5.19+); without one the model
- * allows it, as on the newest kernels.
+ * What the segments carry. `kernel` (skbDeferFreePerCpu, 5.19+) and the reader's CPU
+ * decide whether retransmissions right after the read may still be unmerged; without a
+ * kernel the model takes the newest behaviour.
  */
 export function tailContent(p: TailContentParams, kernel?: KernelRef): TailContent {
   const mss = p.mss ?? LO_MSS;
-  const unmergedAfterRead = kernel === undefined || factsFor(releaseOf(kernel)).skbDeferFreePerCpu ? 1 : 0;
+  const deferred = (kernel === undefined || factsFor(releaseOf(kernel)).skbDeferFreePerCpu) && p.read_on_write_cpu === false;
+  const unmergedAfterRead = deferred ? Infinity : 0;
   if (!(p.writes >= 1 && p.write_bytes >= 1 && p.write_bytes * p.writes <= mss)) {
     throw new Error(`tailContent: bad parameters ${JSON.stringify(p)} (the burst must fit in one MSS)`);
   }

@@ -3,6 +3,7 @@
 // a `syscall` event with its result or errno name.
 import { ClientFactory } from './client.ts';
 import type { Firewall } from './firewall.ts';
+import { currentCpu, onOneCpu } from './one-cpu.ts';
 import { ServerFactory } from './server.ts';
 import type { Deps } from './socket-options.ts';
 
@@ -30,6 +31,11 @@ export interface ScenarioContext<P> {
    * For scenarios that must outlast it to see something end (a socket vanishing).
    */
   predictedEnd_s: number;
+  /**
+   * Run `body` with the scenario's thread (every socket call) held on one CPU, for
+   * behaviour that depends on which CPU a call runs on. Marked in the timeline.
+   */
+  oneCpu<T>(body: () => Promise<T>): Promise<T>;
   /** This kernel or sandbox lacks what the experiment needs: the verdict is `skip`, with the reason. */
   skip(reason: string): never;
 }
@@ -51,5 +57,14 @@ export function scenarioContext<P>(p: P, predictedEnd_s: number, deps: Deps & { 
     sleep: (s) => deps.clock.sleep(s),
     at: (t) => deps.clock.at(t),
     mark: (name, data = {}) => deps.log.record({ kind: 'mark', name, ...data }),
+    oneCpu: (body) =>
+      onOneCpu(async (cpu) => {
+        deps.log.record({ kind: 'mark', name: 'held on one CPU', cpu });
+        try {
+          return await body();
+        } finally {
+          deps.log.record({ kind: 'mark', name: 'released from one CPU', cpu: currentCpu() });
+        }
+      }),
   };
 }

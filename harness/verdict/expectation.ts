@@ -20,8 +20,6 @@ export interface CountSpec {
   name: string;
   expected: number;
   observe: Matcher;
-  /** Up to this many fewer are also right, for the reason given (e.g. a kernel deferral). */
-  fewer?: { n: number; why: string };
 }
 
 /** A call's outcome (an errno name, a byte count, 'EOF'), whenever it happened. */
@@ -55,13 +53,7 @@ export const RUNNER_MOMENT: Lag = { s: 2 * TIMER_WAKEUP.s, why: 'counted from a 
  * The packet still witnesses the event, so the kernel's reactions are judged against it.
  */
 export const scripted = (name: string, predicted: string, observe: Matcher): TimingSpec => timing(name, predicted, observe, RUNNER_MOMENT);
-export const count = (name: string, expected: number, observe: Matcher, fewer?: CountSpec['fewer']): CountSpec => ({
-  kind: 'count',
-  name,
-  expected,
-  observe,
-  ...(fewer ? { fewer } : {}),
-});
+export const count = (name: string, expected: number, observe: Matcher): CountSpec => ({ kind: 'count', name, expected, observe });
 export const outcome = (name: string, observe: Matcher, expected: string | number): OutcomeSpec => ({ kind: 'outcome', name, observe, expected });
 
 /** The observation an expectation was judged on, as it stands in the run's timeline. */
