@@ -51,10 +51,11 @@ async function main(runDir: string, work: WorkFolder): Promise<number> {
 
   const tcpdump = full ? await Tcpdump.start(file('capture.pcap')) : undefined;
   let stopping = false;
-  const teardown = async (): Promise<RunnerReport['capture']> => {
+  // closing: the scenario ended normally, so the samplers take a last sample after it.
+  const teardown = async (closing = false): Promise<RunnerReport['capture']> => {
     stopping = true;
-    await ss.stop();
-    await netstat?.stop();
+    await ss.stop({ closing });
+    await netstat?.stop({ closing });
     const capture = (await tcpdump?.stop()) ?? null;
     await firewall.removeAll().catch(() => {});
     for (const s of sockets.values()) s.destroy();
@@ -95,7 +96,7 @@ async function main(runDir: string, work: WorkFolder): Promise<number> {
   else log.record({ kind: 'mark', name: 'scenario end' });
   await clock.sleep(CAPTURE_TAIL_S);
   if (stopping) return 130;
-  const capture = await teardown();
+  const capture = await teardown(true);
   log.close();
   work.publish();
 

@@ -55,10 +55,18 @@ export class CommandSampler {
     this.onSample(t, lines);
   }
 
-  async stop(): Promise<void> {
+  /**
+   * closing: take one last sample once the one in flight is done. A state that ended
+   * before the scenario did must be seen gone by some sample; without this the last
+   * sample may have started before the end (seen on 6.1 under TCG: netstat's last sample
+   * began before the ETIMEDOUT abort, none followed, and "probes stay 2 until the end"
+   * found no end). Not on an interrupted run, which must stop at once.
+   */
+  async stop({ closing = false } = {}): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.inFlight;
+    if (closing) await this.sample();
     await this.shell.close();
     fs.closeSync(this.fd);
   }

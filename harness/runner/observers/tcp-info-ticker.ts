@@ -26,8 +26,10 @@ export class TcpInfoTicker {
     }, delayS * 1000);
   }
 
-  async stop(): Promise<void> {
+  /** closing: one last reading, as CommandSampler.stop() takes one last sample. */
+  async stop({ closing = false } = {}): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    if (closing) this.tcpInfo.sample();
   }
 }
