@@ -72,9 +72,15 @@ async function runOnKernel(label: string, forms: readonly string[], run: KernelR
     backend: backend.name,
     ...(vm?.guest ? { accel: vm.guest.accel, boot_s: round1(vm.guest.boot_s) } : {}),
   };
+  let versionRead = false;
   const onOutcome = (outcome: RunOutcome) => {
-    if (outcome.verdict !== 'error' && run.kernel.release === 'unknown') {
-      run.kernel = { ...run.kernel, release: outcome.kernel, ...(outcome.kernel_version !== outcome.kernel ? { version: outcome.kernel_version } : {}) };
+    // A guest's release is known from its hello, but its upstream version ('5.10.223' behind
+    // Debian's '5.10.0-32-amd64', from uname -v) only from a run: without it the matrix reads
+    // the version facts as 5.10.0 and misses every stable backport.
+    if (outcome.verdict !== 'error' && !versionRead) {
+      versionRead = true;
+      const release = run.kernel.release === 'unknown' ? outcome.kernel : run.kernel.release;
+      run.kernel = { ...run.kernel, release, ...(outcome.kernel_version !== release ? { version: outcome.kernel_version } : {}) };
     }
     run.cells.push(cellOf(outcome, label));
     run.kernel = { ...run.kernel, wall_s: round1((Date.now() - started) / 1000) };
