@@ -37,6 +37,12 @@ describe('qemu command line', () => {
     expect(qemuArgs({ ...spec, accel: 'kvm' }).slice(0, 6)).toEqual(['-accel', 'kvm', '-cpu', 'host', '-smp', '2']);
   });
 
+  it('skips the local APIC timer calibration under TCG only (KVM guests have several CPUs, which need it)', () => {
+    const tcg = qemuArgs(spec);
+    expect(tcg[tcg.indexOf('-append') + 1]!.split(' ')).toContain('nolapic_timer');
+    expect(qemuArgs({ ...spec, accel: 'kvm' }).join(' ')).not.toContain('nolapic_timer');
+  });
+
   it('tells the guest where node, the agent and the run folders are; refuses paths with spaces', () => {
     const append = qemuArgs(spec)[qemuArgs(spec).indexOf('-append') + 1]!;
     expect(append).toContain('tcplab.node=/usr/bin/node');
