@@ -15,7 +15,7 @@ import type { Backend, SandboxSpec } from './sandbox.ts';
 import { cleanupGuests, Guest } from './vm/guest.ts';
 import { cacheRoot, type GuestKernel } from './vm/kernels.ts';
 import type { Accel } from './vm/qemu-args.ts';
-import { warmUpScript } from './vm/warm-up.ts';
+import { warmUpFiles, warmUpScript } from './vm/warm-up.ts';
 
 /** What the vm backend needs on the host, with the package that brings it. */
 const TOOLS: readonly (readonly [string, string])[] = [
@@ -111,7 +111,7 @@ export function createVmBackend(kernel: GuestKernel): VmBackend {
         const started = Date.now();
         // It must succeed, or no timing in this guest would hold. (It copies from the host:
         // on 5.10 its first run took 33 s of wall time and 75 s of the jumping guest clock.)
-        const warm = await guest.run(['sh', '-c', warmUpScript()]);
+        const warm = await guest.run(['sh', '-c', warmUpScript(await warmUpFiles())]);
         if (warm.exitCode !== 0 || !/^\d+$/.test(warm.stdout.trim())) {
           await guest.shutdown();
           throw new PrerequisiteError(
