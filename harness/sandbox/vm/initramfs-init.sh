@@ -32,4 +32,5 @@ mount --move /dev /newroot/dev
 mount -t tmpfs tmpfs /newroot/run
 if [ -n "$out" ]; then mkdir -p "/newroot$out"; mount -t 9p -o "$o" results "/newroot$out"; fi
 # PID 1 is a shell, so that orphans are reaped; once the agent ends, power off.
+# Its PATH is warm-up.ts's GUEST_PATH (the host finds the scenarios' tools on it): change both.
 exec switch_root /newroot /bin/sh -c 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH; "$0" "$1"; echo o > /proc/sysrq-trigger; sleep 10' "$node" "$agent"
