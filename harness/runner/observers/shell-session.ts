@@ -7,6 +7,7 @@
 // its own process, and at nice +10 so that ss/netstat yield the CPU to the runner.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import { shellQuote } from '../../shell-quote.ts';
 
 /** Printed after each command; no ss or netstat line can look like it. */
 const END = '@@tcplab-shell-session-end@@';
@@ -17,8 +18,6 @@ export interface Command {
   file: string;
   args: readonly string[];
 }
-
-const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 export class ShellSession {
   private output = '';
@@ -56,8 +55,8 @@ export class ShellSession {
     if (this.exited) return Promise.resolve('');
     return new Promise((resolve) => {
       this.pending = resolve;
-      const line = [command.file, ...command.args].map(quote).join(' ');
-      this.proc.stdin.write(`${line} </dev/null 2>/dev/null; printf '\\n%s\\n' ${quote(END)}\n`);
+      const line = [command.file, ...command.args].map(shellQuote).join(' ');
+      this.proc.stdin.write(`${line} </dev/null 2>/dev/null; printf '\\n%s\\n' ${shellQuote(END)}\n`);
     });
   }
 

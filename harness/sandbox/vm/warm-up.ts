@@ -20,6 +20,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { shellQuote } from '../../shell-quote.ts';
 import { NAME_PREFIX } from '../base-sandbox.ts';
 
 /** The guest's PATH, as initramfs-init.sh sets it for the agent. */
@@ -133,14 +134,12 @@ export async function warmUpFiles(): Promise<string[]> {
   return [...files].sort();
 }
 
-const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-
 /** A POSIX sh script for the guest: copy `files` up, load the modules, rehearse; prints the number of files. */
 export function warmUpScript(files: readonly string[]): string {
   return [
     // One touch for all (each exec costs the guest tens of ms): atime set to now, the
     // contents untouched, and the file copied up into the overlay's tmpfs.
-    `touch -h -c -a ${files.map(quote).join(' ')} 2>/dev/null`,
+    `touch -h -c -a ${files.map(shellQuote).join(' ')} 2>/dev/null`,
     `modprobe -a -q ${SCENARIO_MODULES.join(' ')} 2>/dev/null`,
     // A rehearsal in a throwaway namespace: whatever the first use of each loads or looks
     // up lazily is done now. Without it, 5.10's first DROP rule took 0.85 s of guest time
