@@ -75,6 +75,15 @@ describe('soak margins', () => {
     expect(wakeupSamplesOf({ experiment: 'x', variant: null, events: [read] })).toEqual([]);
   });
 
+  it('counts an error stamped just before its RST, with a negative lag, and pairs each RST once', () => {
+    const early = { ...read, t: rst.t - 0.0003 };
+    expect(wakeupSamplesOf({ experiment: 'x', variant: null, events: [early, rst] })).toMatchObject([{ error_ms: -0.3, ok: true }]);
+    const second: TimelineEvent = { ...read, call: 'write', error: 'EPIPE', t: rst.t + 0.002 };
+    expect(wakeupSamplesOf({ experiment: 'x', variant: null, events: [rst, read, second] })).toHaveLength(1);
+    const laterRst = { ...rst, t: read.t + APP_WAKEUP.s + 0.001 };
+    expect(wakeupSamplesOf({ experiment: 'x', variant: null, events: [read, laterRst] })).toEqual([]);
+  });
+
   it('quantiles by nearest rank', () => {
     const xs = Array.from({ length: 1000 }, (_, i) => i + 1);
     expect(quantile(xs, 0.5)).toBe(500);
