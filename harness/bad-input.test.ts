@@ -63,6 +63,7 @@ const table: [string, () => Promise<CliRun>, RegExp][] = [
     /docker backend cannot run here[\s\S]*no Docker engine answers[\s\S]*start one/,
   ],
   ['--out that is a file', () => runCli(['exp', 'test-idle', '--fast', '--out', '/etc/hostname']), /--out \/etc\/hostname: \/etc\/hostname is not a folder/],
+  ['--out that cannot be created', () => runCli(['exp', 'test-idle', '--fast', '--out', '/proc/tcplab-nothing/run']), /--out \/proc\/tcplab-nothing\/run: cannot create \/proc\/tcplab-nothing \(ENOENT\)/],
   [
     '--out on a read-only filesystem',
     // A private mount namespace: the read-only tmpfs exists for this one command, not on the host.
